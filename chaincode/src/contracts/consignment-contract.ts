@@ -1,0 +1,789 @@
+/**
+ * ConsignmentContract: hashed consignment records whose private fields live
+ * in implicit collections, their status, and every share, purpose-bound
+ * access request and purge of their private data, each left on the public
+ * ledger as a fact an auditor can list without seeing the data.
+ */
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { z } from 'zod';
+import {
+  CUSTOMS_RETENTION_YEARS,
+  LedgerRuleError,
+  PRIVATE_FIELDS,
+  RECORD_STATUSES,
+  addDays,
+  addYears,
+  canTransition,
+  canonicalBytes,
+  canonicalJson,
+  categorySchema,
+  commitDeclaration,
+  fieldsOfCategories,
+  hashCanonical,
+  leafHash,
+  locodeSchema,
+  mspIdSchema,
+  parsePrivateDeclaration,
+  parseSalts,
+  parseWith,
+  publicDeclarationSchema,
+  purposeSchema,
+  ucrSchema,
+  verifyDeclarationSignature,
+  categoryOf,
+  type AccessRequest,
+  type ConsignmentRecord,
+  type DataCategory,
+  type Declaration,
+  type PrivateDeclaration,
+  type PrivateField,
+  type PurgeReceipt,
+  type Purpose,
+  type Salts,
+  type ShareRecord,
+  type SharedCopy,
+  type StoredDeclaration,
+} from '../domain';
+import { loadAgreement, requireParty, type AgreementView } from './agreements';
+import { allOf } from './policy';
+import {
+  INDEX_VALUE,
+  collect,
+  docOf,
+  emit,
+  implicitCollection,
+  jsonArg,
+  jsonOf,
+  key,
+  peerMsp,
+  readPrivate,
+  readState,
+  requirePeerOf,
+  requireRole,
+  transientJson,
+  txTime,
+  writeState,
+  type Caller,
+} from './support';
+
+export const CONSIGNMENT = 'consignment';
+export const BY_STATUS = 'consignment-status';
+export const BY_OFFICE = 'consignment-office';
+export const BY_DAY = 'consignment-day';
+export const SHARE = 'share';
+export const SHARE_BY_AGREEMENT = 'share-agreement';
+export const ACCESS = 'access';
+export const ACCESS_BY_AGREEMENT = 'access-agreement';
+export const PURGE = 'purge';
+export const PURGE_BY_AGREEMENT = 'purge-agreement';
+/** Private keys: the originator's declaration, and a recipient's copy per share. */
+export const DECLARATION = 'declaration';
+export const SHARED = 'shared';
+/** Purge receipt id of an originator's own record. */
+const OWN_RECORD = 'record';
+
+const asRecord = docOf<ConsignmentRecord>('consignment');
+const asShare = docOf<ShareRecord>('share');
+const asPurge = docOf<PurgeReceipt>('purge');
+const asAccess = docOf<AccessRequest>('access');
+const asStored = (u: unknown): StoredDeclaration => u as StoredDeclaration;
+const asCopy = (u: unknown): SharedCopy => u as SharedCopy;
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+const lodgementSchema = z
+  .strictObject({
+    ...publicDeclarationSchema.shape,
+    declarationHash: hex64,
+    fieldRoot: hex64,
+    trader: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte hex address')
+      .nullable(),
+    traderSignature: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{130}$/, 'must be a 65-byte hex signature')
+      .nullable(),
+  })
+  .refine((l) => (l.trader === null) === (l.traderSignature === null), {
+    path: ['traderSignature'],
+    message: 'trader and traderSignature come together or not at all',
+  });
+const reasonSchema = z.string().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
+const lodgedPrivateSchema = z.strictObject({ fields: z.unknown(), salts: z.unknown() });
+const sharedPayloadSchema = z.strictObject({
+  fields: z.record(z.string(), z.unknown()),
+  salts: z.record(z.string(), z.string()),
+});
+const listQuerySchema = z.strictObject({
+  by: z.enum(['day', 'office', 'status']),
+  value: z.string(),
+  pageSize: z.number().int().min(1).max(200).default(50),
+  bookmark: z.string().max(1024).default(''),
+});
+const dayValue = z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'must be a day YYYY-MM-DD');
+const statusValue = z.enum(RECORD_STATUSES);
+const shareIdSchema = z.string().regex(/^[0-9a-zA-Z_-]{1,128}$/, 'must be a transaction id');
+
+/** What Get returns: the public record and the private fields the caller's organisation holds. */
+export interface RecordView {
+  record: ConsignmentRecord;
+  private: {
+    fields: Partial<PrivateDeclaration>;
+    salts: Partial<Salts>;
+    categories: DataCategory[];
+    /** "own" for the originator's declaration, or the share ids the fields came from */
+    sources: string[];
+  } | null;
+}
+
+@Info({ title: 'ConsignmentContract', description: 'Hashed consignment records with private fields and their sharing' })
+export class ConsignmentContract extends Contract {
+  constructor() {
+    super('consignment');
+  }
+
+  /**
+   * Lodges a declaration. Arguments: the public part with declarationHash,
+   * fieldRoot and the trader's address and EIP-712 signature (or nulls);
+   * transient "declaration": {fields: private part, salts: one per field}.
+   */
+  @Transaction()
+  @Returns('string')
+  public async Lodge(ctx: Context, lodgementJson: string): Promise<string> {
+    const caller = requireRole(ctx, 'officer');
+    requirePeerOf(ctx, caller);
+    const lodgement = parseWith(lodgementSchema, jsonArg(lodgementJson, 'lodgement'), 'lodgement');
+    const lodged = parseWith(lodgedPrivateSchema, transientJson(ctx, 'declaration'), 'transient.declaration');
+    const fields = parsePrivateDeclaration(lodged.fields, 'transient.declaration.fields');
+    const salts = parseSalts(lodged.salts, 'transient.declaration.salts');
+    const declaration: Declaration = {
+      ucr: lodgement.ucr,
+      type: lodgement.type,
+      office: lodgement.office,
+      destinationCountry: lodgement.destinationCountry,
+      ...fields,
+    };
+    const commitment = commitDeclaration(declaration, salts);
+    if (commitment.declarationHash !== lodgement.declarationHash) {
+      throw new LedgerRuleError('HASH_MISMATCH', 'declarationHash is not the hash of the lodged declaration', {
+        field: 'lodgement.declarationHash',
+        expected: commitment.declarationHash,
+      });
+    }
+    if (commitment.fieldRoot !== lodgement.fieldRoot) {
+      throw new LedgerRuleError('FIELD_ROOT_MISMATCH', 'fieldRoot is not the root of the salted field hashes', {
+        field: 'lodgement.fieldRoot',
+        expected: commitment.fieldRoot,
+      });
+    }
+    const version = 1;
+    if (lodgement.trader !== null && lodgement.traderSignature !== null) {
+      const facts = {
+        ucr: lodgement.ucr,
+        declarationHash: commitment.declarationHash,
+        fieldRoot: commitment.fieldRoot,
+        authority: caller.msp,
+        version,
+      };
+      if (!verifyDeclarationSignature(ctx.stub.getChannelID(), facts, lodgement.trader, lodgement.traderSignature)) {
+        throw new LedgerRuleError('BAD_SIGNATURE', 'traderSignature is not the trader\'s signature over this declaration, authority and version', {
+          field: 'lodgement.traderSignature',
+          trader: lodgement.trader,
+        });
+      }
+    }
+    const recordKey = key(ctx, CONSIGNMENT, lodgement.ucr);
+    const existing = await readState(ctx, recordKey, asRecord);
+    if (existing) {
+      if (existing.declarationHash === commitment.declarationHash && existing.originator === caller.msp) {
+        return canonicalJson(existing);
+      }
+      throw new LedgerRuleError('UCR_CONFLICT', `UCR ${lodgement.ucr} is already lodged with another declaration`, {
+        ucr: lodgement.ucr,
+        originator: existing.originator,
+      });
+    }
+    const now = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const record: ConsignmentRecord = {
+      docType: 'consignment',
+      ucr: lodgement.ucr,
+      type: lodgement.type,
+      office: lodgement.office,
+      destinationCountry: lodgement.destinationCountry,
+      originator: caller.msp,
+      declarationVersion: version,
+      declarationHash: commitment.declarationHash,
+      fieldRoot: commitment.fieldRoot,
+      fieldHashes: commitment.fieldHashes,
+      trader: lodgement.trader === null ? null : lodgement.trader.toLowerCase(),
+      traderSignature: lodgement.traderSignature === null ? null : lodgement.traderSignature.toLowerCase(),
+      status: 'lodged',
+      statusHistory: [{ status: 'lodged', at: now, reason: 'lodged', by: caller.msp, txId }],
+      lodgedAt: now,
+      lodgeTxId: txId,
+      updatedAt: now,
+      privatePurgedAt: null,
+    };
+    const owner = allOf([caller.msp]);
+    await writeState(ctx, recordKey, record);
+    await ctx.stub.setStateValidationParameter(recordKey, owner);
+    for (const indexKey of this._indexKeys(ctx, record)) {
+      await ctx.stub.putState(indexKey, INDEX_VALUE);
+      await ctx.stub.setStateValidationParameter(indexKey, owner);
+    }
+    const stored: StoredDeclaration = { ucr: record.ucr, fields, salts };
+    await ctx.stub.putPrivateData(implicitCollection(caller.msp), key(ctx, DECLARATION, record.ucr), canonicalBytes(stored));
+    emit(ctx, 'ConsignmentLodged', {
+      ucr: record.ucr,
+      originator: record.originator,
+      office: record.office,
+      type: record.type,
+      declarationHash: record.declarationHash,
+      fieldRoot: record.fieldRoot,
+      trader: record.trader,
+      at: now,
+    });
+    return canonicalJson(record);
+  }
+
+  /** The public record, plus the private fields the caller's organisation holds (officers and admins only). */
+  @Transaction(false)
+  @Returns('string')
+  public async Get(ctx: Context, ucr: string): Promise<string> {
+    const caller = requireRole(ctx, 'officer', 'admin', 'auditor');
+    const record = await this._loadRecord(ctx, ucr);
+    const view: RecordView = { record, private: null };
+    // Auditors see facts, never data; and a peer only ever holds its own organisation's collection.
+    if (caller.role !== 'auditor' && peerMsp(ctx) === caller.msp) {
+      view.private = await this._privateView(ctx, caller, record);
+    }
+    return canonicalJson(view);
+  }
+
+  @Transaction()
+  @Returns('string')
+  public async UpdateStatus(ctx: Context, ucr: string, status: string, reason: string): Promise<string> {
+    const caller = requireRole(ctx, 'officer');
+    requirePeerOf(ctx, caller);
+    const next = parseWith(statusValue, status, 'status');
+    const why = parseWith(reasonSchema, reason, 'reason');
+    const record = await this._loadRecord(ctx, ucr);
+    this._requireOriginator(record, caller);
+    if (!canTransition(record.status, next)) {
+      throw new LedgerRuleError('INVALID_TRANSITION', `a ${record.status} consignment cannot become ${next}`, {
+        from: record.status,
+        to: next,
+      });
+    }
+    const now = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const updated: ConsignmentRecord = {
+      ...record,
+      status: next,
+      statusHistory: [...record.statusHistory, { status: next, at: now, reason: why, by: caller.msp, txId }],
+      updatedAt: now,
+    };
+    await writeState(ctx, key(ctx, CONSIGNMENT, record.ucr), updated);
+    await ctx.stub.deleteState(key(ctx, BY_STATUS, record.status, record.ucr));
+    const statusKey = key(ctx, BY_STATUS, next, record.ucr);
+    await ctx.stub.putState(statusKey, INDEX_VALUE);
+    await ctx.stub.setStateValidationParameter(statusKey, allOf([record.originator]));
+    emit(ctx, 'StatusUpdated', { ucr: record.ucr, from: record.status, to: next, reason: why, by: caller.msp, at: now });
+    return canonicalJson(updated);
+  }
+
+  /**
+   * Shares the fields of the agreement's categories (or of `categoriesJson`,
+   * a JSON array within them; "" for all) with `recipient`. Endorsed by the
+   * sharer's peer and the recipient's peer; transient "shared": {fields,
+   * salts} carries exactly those fields, each checked against the record's
+   * salted field hash, so only what was lodged can be received.
+   */
+  @Transaction()
+  @Returns('string')
+  public async Share(
+    ctx: Context,
+    ucr: string,
+    recipient: string,
+    agreementId: string,
+    purpose: string,
+    categoriesJson: string,
+  ): Promise<string> {
+    const caller = requireRole(ctx, 'officer');
+    const to = parseWith(mspIdSchema, recipient, 'recipient');
+    requirePeerOf(ctx, caller, [to]);
+    const why = parseWith(purposeSchema, purpose, 'purpose');
+    const requested =
+      categoriesJson === ''
+        ? null
+        : parseWith(z.array(categorySchema).min(1, 'must name at least one category'), jsonArg(categoriesJson, 'categories'), 'categories');
+    const record = await this._loadRecord(ctx, ucr);
+    if (to === caller.msp || to === record.originator) {
+      throw new LedgerRuleError('INVALID_ARGUMENT', `recipient ${to} already holds this record`, { field: 'recipient' });
+    }
+    const now = txTime(ctx);
+    const agreement = await loadAgreement(ctx, agreementId, now);
+    this._requireActive(agreement);
+    requireParty(agreement, caller.msp);
+    if (!agreement.parties.includes(to)) {
+      throw new LedgerRuleError('RECIPIENT_NOT_PARTY', `${to} is not a party to agreement ${agreement.id}`, {
+        agreementId: agreement.id,
+        recipient: to,
+      });
+    }
+    this._requirePurpose(agreement, why);
+    const categories = [...new Set(requested ?? agreement.categories)].sort();
+    const uncovered = categories.filter((c) => !agreement.categories.includes(c));
+    if (uncovered.length > 0) {
+      throw new LedgerRuleError('CATEGORY_NOT_COVERED', `agreement ${agreement.id} does not cover ${uncovered.join(', ')}`, {
+        agreementId: agreement.id,
+        categories: uncovered,
+      });
+    }
+    const onward = caller.msp !== record.originator;
+    if (onward) {
+      await this._requireOnwardRight(ctx, record, caller, categories, now);
+    }
+    const fields = fieldsOfCategories(categories);
+    const payload = this._checkSharedPayload(ctx, record, fields);
+    const shareId = ctx.stub.getTxID();
+    const share: ShareRecord = {
+      docType: 'share',
+      shareId,
+      ucr: record.ucr,
+      from: caller.msp,
+      to,
+      agreementId: agreement.id,
+      purpose: why,
+      categories,
+      fields,
+      payloadHash: hashCanonical({ ucr: record.ucr, fields: payload.fields, salts: payload.salts }),
+      sharedAt: now,
+      retainUntil: addDays(now, agreement.retentionDays),
+      onward,
+    };
+    const shareKey = key(ctx, SHARE, record.ucr, shareId);
+    await writeState(ctx, shareKey, share);
+    await ctx.stub.setStateValidationParameter(shareKey, allOf([caller.msp, to]));
+    await ctx.stub.putState(key(ctx, SHARE_BY_AGREEMENT, agreement.id, record.ucr, shareId), INDEX_VALUE);
+    const copy: SharedCopy = {
+      ucr: record.ucr,
+      shareId,
+      from: caller.msp,
+      agreementId: agreement.id,
+      purpose: why,
+      categories,
+      fields: payload.fields,
+      salts: payload.salts,
+      sharedAt: now,
+    };
+    await ctx.stub.putPrivateData(implicitCollection(to), key(ctx, SHARED, record.ucr, shareId), canonicalBytes(copy));
+    const { docType: _docType, ...facts } = share;
+    emit(ctx, 'ConsignmentShared', facts);
+    return canonicalJson(share);
+  }
+
+  /** Records a purpose-bound request to read the shared copies of a record the caller holds. */
+  @Transaction()
+  @Returns('string')
+  public async RequestAccess(ctx: Context, ucr: string, purpose: string): Promise<string> {
+    const caller = requireRole(ctx, 'officer');
+    requirePeerOf(ctx, caller);
+    const why = parseWith(purposeSchema, purpose, 'purpose');
+    const record = await this._loadRecord(ctx, ucr);
+    const now = txTime(ctx);
+    let grants: { share: ShareRecord; agreement: AgreementView }[] = [];
+    if (caller.msp !== record.originator) {
+      const held = await this._heldShares(ctx, record.ucr, caller.msp);
+      if (held.length === 0) {
+        throw new LedgerRuleError('NO_SHARED_COPY', `${caller.msp} holds no shared copy of ${record.ucr}`, { ucr: record.ucr });
+      }
+      const withAgreements = await Promise.all(
+        held.map(async (share) => ({ share, agreement: await loadAgreement(ctx, share.agreementId, now) })),
+      );
+      const active = withAgreements.filter((g) => g.agreement.status === 'active');
+      if (active.length === 0) {
+        throw new LedgerRuleError('AGREEMENT_NOT_ACTIVE', `no agreement under which ${record.ucr} was shared is active`, {
+          ucr: record.ucr,
+          status: withAgreements[0]!.agreement.status,
+        });
+      }
+      grants = active.filter((g) => g.agreement.purposes.includes(why));
+      if (grants.length === 0) {
+        throw new LedgerRuleError('PURPOSE_NOT_ALLOWED', `no active agreement allows ${why} for ${record.ucr}`, {
+          ucr: record.ucr,
+          purpose: why,
+        });
+      }
+    }
+    const requestId = ctx.stub.getTxID();
+    const request: AccessRequest = {
+      docType: 'access',
+      requestId,
+      ucr: record.ucr,
+      by: caller.msp,
+      purpose: why,
+      agreementIds: [...new Set(grants.map((g) => g.agreement.id))].sort(),
+      shareIds: grants.map((g) => g.share.shareId).sort(),
+      at: now,
+    };
+    const accessKey = key(ctx, ACCESS, record.ucr, requestId);
+    await writeState(ctx, accessKey, request);
+    await ctx.stub.setStateValidationParameter(accessKey, allOf([caller.msp]));
+    for (const agreementId of request.agreementIds) {
+      await ctx.stub.putState(key(ctx, ACCESS_BY_AGREEMENT, agreementId, record.ucr, requestId), INDEX_VALUE);
+    }
+    const { docType: _docType, ...facts } = request;
+    emit(ctx, 'AccessRequested', facts);
+    return canonicalJson(request);
+  }
+
+  /** The public history of a record: every committed version with its transaction and time. */
+  @Transaction(false)
+  @Returns('string')
+  public async History(ctx: Context, ucr: string): Promise<string> {
+    requireRole(ctx, 'officer', 'admin', 'auditor');
+    const id = parseWith(ucrSchema, ucr, 'ucr');
+    const iterator = await ctx.stub.getHistoryForKey(key(ctx, CONSIGNMENT, id));
+    const entries: { txId: string; timestamp: string; isDelete: boolean; record: ConsignmentRecord | null }[] = [];
+    try {
+      for (let r = await iterator.next(); !r.done && r.value; r = await iterator.next()) {
+        const m = r.value;
+        const seconds = Number(m.timestamp.seconds);
+        entries.push({
+          txId: m.txId,
+          timestamp: new Date(seconds * 1000 + Math.floor(m.timestamp.nanos / 1e6)).toISOString(),
+          isDelete: m.isDelete,
+          record: m.isDelete ? null : asRecord(jsonOf(m.value, 'history')),
+        });
+      }
+    } finally {
+      await iterator.close();
+    }
+    if (entries.length === 0) {
+      throw new LedgerRuleError('RECORD_NOT_FOUND', `no consignment ${id} was ever lodged`, { ucr: id });
+    }
+    return canonicalJson(entries);
+  }
+
+  /** A page of records by status, office or day: {"by": "status", "value": "held", "pageSize": 50, "bookmark": ""}. */
+  @Transaction(false)
+  @Returns('string')
+  public async List(ctx: Context, queryJson: string): Promise<string> {
+    requireRole(ctx, 'officer', 'admin', 'auditor');
+    const query = parseWith(listQuerySchema, jsonArg(queryJson, 'query'), 'query');
+    const valueSchema = { status: statusValue, office: locodeSchema, day: dayValue }[query.by];
+    parseWith(valueSchema, query.value, 'query.value');
+    const index = { status: BY_STATUS, office: BY_OFFICE, day: BY_DAY }[query.by];
+    const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+      index,
+      [query.value],
+      query.pageSize,
+      query.bookmark,
+    );
+    const keys = await collect(iterator);
+    const records: ConsignmentRecord[] = [];
+    for (const kv of keys) {
+      const ucr = ctx.stub.splitCompositeKey(kv.key).attributes[1];
+      const record = ucr === undefined ? undefined : await readState(ctx, key(ctx, CONSIGNMENT, ucr), asRecord);
+      if (record) {
+        records.push(record);
+      }
+    }
+    return canonicalJson({ records, bookmark: metadata.bookmark, count: records.length });
+  }
+
+  /** Every share of a record with its purge receipt, if any: public facts only. */
+  @Transaction(false)
+  @Returns('string')
+  public async Shares(ctx: Context, ucr: string): Promise<string> {
+    requireRole(ctx, 'officer', 'admin', 'auditor');
+    const record = await this._loadRecord(ctx, ucr);
+    const shares = await this._allShares(ctx, record.ucr);
+    const out = [];
+    for (const share of shares) {
+      const purge = await readState(ctx, key(ctx, PURGE, record.ucr, share.shareId), asPurge);
+      out.push({ ...share, purge: purge ?? null });
+    }
+    return canonicalJson(out);
+  }
+
+  /** Shares, access requests and purges under one agreement, for its parties and auditors. */
+  @Transaction(false)
+  @Returns('string')
+  public async AgreementActivity(ctx: Context, agreementId: string): Promise<string> {
+    requireRole(ctx, 'officer', 'admin', 'auditor');
+    const agreement = await loadAgreement(ctx, agreementId, txTime(ctx));
+    const attributes = async (index: string) =>
+      (await collect(await ctx.stub.getStateByPartialCompositeKey(index, [agreement.id]))).map(
+        (kv) => ctx.stub.splitCompositeKey(kv.key).attributes,
+      );
+    const shares: ShareRecord[] = [];
+    for (const [, ucr, shareId] of await attributes(SHARE_BY_AGREEMENT)) {
+      const share = await readState(ctx, key(ctx, SHARE, ucr ?? '', shareId ?? ''), asShare);
+      if (share) {
+        shares.push(share);
+      }
+    }
+    const accesses: AccessRequest[] = [];
+    for (const [, ucr, requestId] of await attributes(ACCESS_BY_AGREEMENT)) {
+      const access = await readState(ctx, key(ctx, ACCESS, ucr ?? '', requestId ?? ''), asAccess);
+      if (access) {
+        accesses.push(access);
+      }
+    }
+    const purges: PurgeReceipt[] = [];
+    for (const [, ucr, shareId] of await attributes(PURGE_BY_AGREEMENT)) {
+      const purge = await readState(ctx, key(ctx, PURGE, ucr ?? '', shareId ?? ''), asPurge);
+      if (purge) {
+        purges.push(purge);
+      }
+    }
+    return canonicalJson({ agreement, shares, accesses, purges });
+  }
+
+  /**
+   * Purges the caller's shared copy of one share once the agreement's
+   * retention has run out or the agreement was terminated, and leaves a
+   * purge receipt on the public ledger.
+   */
+  @Transaction()
+  @Returns('string')
+  public async Purge(ctx: Context, ucr: string, shareId: string): Promise<string> {
+    const caller = requireRole(ctx, 'officer');
+    requirePeerOf(ctx, caller);
+    const id = parseWith(ucrSchema, ucr, 'ucr');
+    const sid = parseWith(shareIdSchema, shareId, 'shareId');
+    const share = await readState(ctx, key(ctx, SHARE, id, sid), asShare);
+    if (!share) {
+      throw new LedgerRuleError('SHARE_NOT_FOUND', `no share ${sid} of ${id}`, { ucr: id, shareId: sid });
+    }
+    if (share.to !== caller.msp) {
+      throw new LedgerRuleError('WRONG_ORGANIZATION', `only the holder ${share.to} purges its copy`, { holder: share.to });
+    }
+    const purgeKey = key(ctx, PURGE, id, sid);
+    if ((await ctx.stub.getState(purgeKey)).length > 0) {
+      throw new LedgerRuleError('ALREADY_PURGED', `the copy of share ${sid} was already purged`, { ucr: id, shareId: sid });
+    }
+    const now = txTime(ctx);
+    const agreement = await loadAgreement(ctx, share.agreementId, now);
+    const reason =
+      agreement.status === 'terminated' ? 'agreement-terminated' : now >= share.retainUntil ? 'retention-elapsed' : null;
+    if (reason === null) {
+      throw new LedgerRuleError('RETENTION_NOT_REACHED', `the copy must be kept until ${share.retainUntil}`, {
+        retainUntil: share.retainUntil,
+      });
+    }
+    await ctx.stub.purgePrivateData(implicitCollection(caller.msp), key(ctx, SHARED, id, sid));
+    const receipt: PurgeReceipt = {
+      docType: 'purge',
+      ucr: id,
+      shareId: sid,
+      agreementId: share.agreementId,
+      holder: caller.msp,
+      reason,
+      purgedAt: now,
+      txId: ctx.stub.getTxID(),
+    };
+    await writeState(ctx, purgeKey, receipt);
+    await ctx.stub.setStateValidationParameter(purgeKey, allOf([caller.msp]));
+    await ctx.stub.putState(key(ctx, PURGE_BY_AGREEMENT, share.agreementId, id, sid), INDEX_VALUE);
+    const { docType: _docType, ...facts } = receipt;
+    emit(ctx, 'SharedCopyPurged', facts);
+    return canonicalJson(receipt);
+  }
+
+  /** Purges the originator's own private declaration, never before the customs retention minimum. */
+  @Transaction()
+  @Returns('string')
+  public async PurgeRecord(ctx: Context, ucr: string): Promise<string> {
+    const caller = requireRole(ctx, 'officer');
+    requirePeerOf(ctx, caller);
+    const record = await this._loadRecord(ctx, ucr);
+    this._requireOriginator(record, caller);
+    if (record.privatePurgedAt !== null) {
+      throw new LedgerRuleError('ALREADY_PURGED', `the declaration of ${record.ucr} was already purged`, { ucr: record.ucr });
+    }
+    const now = txTime(ctx);
+    const earliest = addYears(record.lodgedAt, CUSTOMS_RETENTION_YEARS);
+    if (now < earliest) {
+      throw new LedgerRuleError('RETENTION_NOT_REACHED', `a declaration is kept at least until ${earliest}`, {
+        retainUntil: earliest,
+      });
+    }
+    await ctx.stub.purgePrivateData(implicitCollection(caller.msp), key(ctx, DECLARATION, record.ucr));
+    const updated: ConsignmentRecord = { ...record, privatePurgedAt: now, updatedAt: now };
+    await writeState(ctx, key(ctx, CONSIGNMENT, record.ucr), updated);
+    const receipt: PurgeReceipt = {
+      docType: 'purge',
+      ucr: record.ucr,
+      shareId: null,
+      agreementId: null,
+      holder: caller.msp,
+      reason: 'customs-retention-elapsed',
+      purgedAt: now,
+      txId: ctx.stub.getTxID(),
+    };
+    const purgeKey = key(ctx, PURGE, record.ucr, OWN_RECORD);
+    await writeState(ctx, purgeKey, receipt);
+    await ctx.stub.setStateValidationParameter(purgeKey, allOf([caller.msp]));
+    const { docType: _docType, ...facts } = receipt;
+    emit(ctx, 'RecordPurged', facts);
+    return canonicalJson(receipt);
+  }
+
+  private _indexKeys(ctx: Context, record: ConsignmentRecord): string[] {
+    return [
+      key(ctx, BY_STATUS, record.status, record.ucr),
+      key(ctx, BY_OFFICE, record.office, record.ucr),
+      key(ctx, BY_DAY, record.lodgedAt.slice(0, 10), record.ucr),
+    ];
+  }
+
+  private async _loadRecord(ctx: Context, ucr: string): Promise<ConsignmentRecord> {
+    const id = parseWith(ucrSchema, ucr, 'ucr');
+    const record = await readState(ctx, key(ctx, CONSIGNMENT, id), asRecord);
+    if (!record) {
+      throw new LedgerRuleError('RECORD_NOT_FOUND', `no consignment ${id}`, { ucr: id });
+    }
+    return record;
+  }
+
+  private _requireOriginator(record: ConsignmentRecord, caller: Caller): void {
+    if (record.originator !== caller.msp) {
+      throw new LedgerRuleError('WRONG_ORGANIZATION', `only the originator ${record.originator} may do this`, {
+        originator: record.originator,
+        caller: caller.msp,
+      });
+    }
+  }
+
+  private _requireActive(agreement: AgreementView): void {
+    if (agreement.status !== 'active') {
+      throw new LedgerRuleError('AGREEMENT_NOT_ACTIVE', `agreement ${agreement.id} is ${agreement.status}`, {
+        agreementId: agreement.id,
+        status: agreement.status,
+      });
+    }
+  }
+
+  private _requirePurpose(agreement: AgreementView, purpose: Purpose): void {
+    if (!agreement.purposes.includes(purpose)) {
+      throw new LedgerRuleError('PURPOSE_NOT_ALLOWED', `agreement ${agreement.id} does not allow ${purpose}`, {
+        agreementId: agreement.id,
+        purpose,
+      });
+    }
+  }
+
+  /** Shares of a record, by share id. */
+  private async _allShares(ctx: Context, ucr: string): Promise<ShareRecord[]> {
+    const kvs = await collect(await ctx.stub.getStateByPartialCompositeKey(SHARE, [ucr]));
+    return kvs.map((kv) => asShare(jsonOf(kv.value, kv.key)));
+  }
+
+  /** Shares of a record to `holder` whose copy has not been purged. */
+  private async _heldShares(ctx: Context, ucr: string, holder: string): Promise<ShareRecord[]> {
+    const held: ShareRecord[] = [];
+    for (const share of await this._allShares(ctx, ucr)) {
+      if (share.to === holder && (await ctx.stub.getState(key(ctx, PURGE, ucr, share.shareId))).length === 0) {
+        held.push(share);
+      }
+    }
+    return held;
+  }
+
+  /**
+   * A holder may pass data on only in categories it received under an
+   * agreement that allows onward sharing. Decided from public share records,
+   * so the recipient's peer reaches the same answer without the holder's data.
+   */
+  private async _requireOnwardRight(
+    ctx: Context,
+    record: ConsignmentRecord,
+    caller: Caller,
+    categories: DataCategory[],
+    now: string,
+  ): Promise<void> {
+    const held = await this._heldShares(ctx, record.ucr, caller.msp);
+    if (held.length === 0) {
+      throw new LedgerRuleError('NO_SHARED_COPY', `${caller.msp} neither lodged nor holds ${record.ucr}`, { ucr: record.ucr });
+    }
+    const passable = new Set<DataCategory>();
+    for (const share of held) {
+      const source = await loadAgreement(ctx, share.agreementId, now);
+      if (source.onwardSharing) {
+        share.categories.forEach((c) => passable.add(c));
+      }
+    }
+    const refused = categories.filter((c) => !passable.has(c));
+    if (refused.length > 0) {
+      throw new LedgerRuleError('ONWARD_SHARING_NOT_ALLOWED', `${caller.msp} may not pass on ${refused.join(', ')} of ${record.ucr}`, {
+        ucr: record.ucr,
+        categories: refused,
+      });
+    }
+  }
+
+  /** The transient "shared" payload, refused unless it is exactly `fields`, each matching its lodged hash. */
+  private _checkSharedPayload(
+    ctx: Context,
+    record: ConsignmentRecord,
+    fields: PrivateField[],
+  ): { fields: Partial<PrivateDeclaration>; salts: Partial<Salts> } {
+    const payload = parseWith(sharedPayloadSchema, transientJson(ctx, 'shared'), 'transient.shared');
+    const outside = Object.keys(payload.fields).filter((f) => !(fields as string[]).includes(f)).sort();
+    if (outside.length > 0) {
+      throw new LedgerRuleError('CATEGORY_NOT_COVERED', `fields outside the shared categories: ${outside.join(', ')}`, {
+        field: 'transient.shared.fields',
+        fields: outside,
+      });
+    }
+    const out: { fields: Record<string, unknown>; salts: Record<string, string> } = { fields: {}, salts: {} };
+    for (const field of fields) {
+      const value = payload.fields[field];
+      const salt = payload.salts[field];
+      if (value === undefined || salt === undefined || leafHash(field, salt, value) !== record.fieldHashes[field]) {
+        throw new LedgerRuleError('SHARED_FIELD_MISMATCH', `shared field ${field} does not match the lodged declaration`, {
+          field: `transient.shared.fields.${field}`,
+        });
+      }
+      out.fields[field] = value;
+      out.salts[field] = salt;
+    }
+    return out as { fields: Partial<PrivateDeclaration>; salts: Partial<Salts> };
+  }
+
+  private async _privateView(ctx: Context, caller: Caller, record: ConsignmentRecord): Promise<RecordView['private']> {
+    const collection = implicitCollection(caller.msp);
+    if (record.originator === caller.msp) {
+      const stored = await readPrivate(ctx, collection, key(ctx, DECLARATION, record.ucr), asStored);
+      if (!stored) {
+        return null;
+      }
+      const salts = Object.fromEntries(PRIVATE_FIELDS.map((f) => [f, stored.salts[f]])) as Partial<Salts>;
+      return { fields: stored.fields, salts, categories: [...new Set(PRIVATE_FIELDS.map(categoryOf))].sort(), sources: ['own'] };
+    }
+    const copies = (await collect(await ctx.stub.getPrivateDataByPartialCompositeKey(collection, SHARED, [record.ucr]))).map(
+      (kv) => asCopy(jsonOf(kv.value, kv.key)),
+    );
+    if (copies.length === 0) {
+      return null;
+    }
+    const fields: Record<string, unknown> = {};
+    const salts: Record<string, string> = {};
+    const categories = new Set<DataCategory>();
+    for (const copy of copies.sort((a, b) => (a.sharedAt < b.sharedAt ? -1 : 1))) {
+      Object.assign(fields, copy.fields);
+      Object.assign(salts, copy.salts);
+      copy.categories.forEach((c) => categories.add(c));
+    }
+    return {
+      fields: fields as Partial<PrivateDeclaration>,
+      salts: salts as Partial<Salts>,
+      categories: [...categories].sort(),
+      sources: copies.map((c) => c.shareId),
+    };
+  }
+}

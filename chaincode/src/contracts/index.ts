@@ -1,0 +1,2 @@
+export { AgreementContract } from './agreement-contract';
+export { ConsignmentContract } from './consignment-contract';

@@ -1,0 +1,49 @@
+/**
+ * Key-level (state-based) endorsement policies: "k of these organisations'
+ * peers". fabric-shim's KeyEndorsementPolicy can only say "all of them"; an
+ * agreement that any party may suspend needs "one of them", so the
+ * SignaturePolicyEnvelope is built here, organisations in sorted order so
+ * every endorser writes the same bytes.
+ */
+import { common, msp } from '@hyperledger/fabric-protos';
+
+export function signedByPeersOf(orgs: readonly string[], required: number): Uint8Array {
+  const sorted = [...new Set(orgs)].sort();
+  if (sorted.length === 0 || required < 1 || required > sorted.length) {
+    throw new RangeError(`cannot require ${required} of ${sorted.length} organisations`);
+  }
+  const principals = sorted.map((mspId) => {
+    const role = new msp.MSPRole();
+    role.setMspIdentifier(mspId);
+    role.setRole(msp.MSPRole.MSPRoleType.PEER);
+    const principal = new msp.MSPPrincipal();
+    principal.setPrincipalClassification(msp.MSPPrincipal.Classification.ROLE);
+    principal.setPrincipal(role.serializeBinary());
+    return principal;
+  });
+  const rules = sorted.map((_, i) => {
+    const rule = new common.SignaturePolicy();
+    rule.setSignedBy(i);
+    return rule;
+  });
+  const nOutOf = new common.SignaturePolicy.NOutOf();
+  nOutOf.setN(required);
+  nOutOf.setRulesList(rules);
+  const rule = new common.SignaturePolicy();
+  rule.setNOutOf(nOutOf);
+  const envelope = new common.SignaturePolicyEnvelope();
+  envelope.setVersion(0);
+  envelope.setRule(rule);
+  envelope.setIdentitiesList(principals);
+  return envelope.serializeBinary();
+}
+
+/** Every one of these organisations must endorse. */
+export function allOf(orgs: readonly string[]): Uint8Array {
+  return signedByPeersOf(orgs, new Set(orgs).size);
+}
+
+/** Any one of these organisations may endorse. */
+export function anyOf(orgs: readonly string[]): Uint8Array {
+  return signedByPeersOf(orgs, 1);
+}

@@ -1,0 +1,147 @@
+/**
+ * What every contract needs from its context: who calls and from which
+ * peer, the transaction time, canonical reads and writes, composite keys,
+ * key-level endorsement and the one event a transaction may carry. None of
+ * these are transactions: they live outside the contract classes.
+ */
+import type { Context } from 'fabric-contract-api';
+import { LedgerRuleError, canonicalBytes, parseJsonText } from '../domain';
+
+export const ROLES = ['admin', 'auditor', 'officer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Caller {
+  msp: string;
+  role: Role;
+  id: string;
+}
+
+/** The calling identity, with its role from the certificate attribute `role`. */
+export function callerOf(ctx: Context): Caller {
+  const msp = ctx.clientIdentity.getMSPID();
+  const role = ctx.clientIdentity.getAttributeValue('role');
+  if (role === null || !(ROLES as readonly string[]).includes(role)) {
+    throw new LedgerRuleError('FORBIDDEN_ROLE', 'the caller has no customs-ledger role (officer, admin or auditor)', {
+      role,
+    });
+  }
+  return { msp, role: role as Role, id: ctx.clientIdentity.getID() };
+}
+
+export function requireRole(ctx: Context, ...roles: Role[]): Caller {
+  const caller = callerOf(ctx);
+  if (!roles.includes(caller.role)) {
+    throw new LedgerRuleError('FORBIDDEN_ROLE', `this needs the role ${roles.join(' or ')}, the caller is ${caller.role}`, {
+      role: caller.role,
+      required: roles,
+    });
+  }
+  return caller;
+}
+
+/** The MSP of the peer that runs this simulation. */
+export function peerMsp(ctx: Context): string {
+  return ctx.stub.getMspID();
+}
+
+/**
+ * A write must be endorsed by the caller's own organisation's peer (or, for
+ * the few writes that need a second organisation, by one of `alsoAllowed`):
+ * another member's peer never acts on the caller's behalf alone.
+ */
+export function requirePeerOf(ctx: Context, caller: Caller, alsoAllowed: readonly string[] = []): void {
+  const peer = peerMsp(ctx);
+  if (peer !== caller.msp && !alsoAllowed.includes(peer)) {
+    throw new LedgerRuleError('PEER_MISMATCH', `a write by ${caller.msp} cannot be endorsed by a peer of ${peer}`, {
+      caller: caller.msp,
+      peer,
+    });
+  }
+}
+
+/** Transaction time (the proposal's timestamp, the same on every endorser) as an ISO instant. */
+export function txTime(ctx: Context): string {
+  return ctx.stub.getDateTimestamp().toISOString();
+}
+
+export function implicitCollection(mspId: string): string {
+  return `_implicit_org_${mspId}`;
+}
+
+export function key(ctx: Context, objectType: string, ...attributes: string[]): string {
+  return ctx.stub.createCompositeKey(objectType, attributes);
+}
+
+/** Reads a JSON document; the parser turns `unknown` into the domain type. */
+export async function readState<T>(ctx: Context, stateKey: string, parse: (u: unknown) => T): Promise<T | undefined> {
+  const bytes = await ctx.stub.getState(stateKey);
+  return bytes.length === 0 ? undefined : parse(parseJsonText(Buffer.from(bytes).toString('utf8'), stateKey));
+}
+
+export async function writeState(ctx: Context, stateKey: string, value: unknown): Promise<void> {
+  await ctx.stub.putState(stateKey, canonicalBytes(value));
+}
+
+/** Index keys carry one zero byte: an empty value would be a delete in Fabric. */
+export const INDEX_VALUE = Uint8Array.of(0);
+
+export async function readPrivate<T>(
+  ctx: Context,
+  collection: string,
+  stateKey: string,
+  parse: (u: unknown) => T,
+): Promise<T | undefined> {
+  const bytes = await ctx.stub.getPrivateData(collection, stateKey);
+  return bytes.length === 0 ? undefined : parse(parseJsonText(Buffer.from(bytes).toString('utf8'), stateKey));
+}
+
+/** A transient entry, required, as parsed JSON. */
+export function transientJson(ctx: Context, name: string): unknown {
+  const value = ctx.stub.getTransient().get(name);
+  if (value === undefined || value.length === 0) {
+    throw new LedgerRuleError('MISSING_TRANSIENT', `transient data "${name}" is required`, { field: `transient.${name}` });
+  }
+  return parseJsonText(Buffer.from(value).toString('utf8'), `transient.${name}`);
+}
+
+/** A transaction carries at most one chaincode event (Fabric keeps the last one set). */
+export function emit(ctx: Context, name: string, payload: unknown): void {
+  ctx.stub.setEvent(name, canonicalBytes(payload));
+}
+
+/** Parses a JSON text argument. */
+export function jsonArg(text: string, label: string): unknown {
+  return parseJsonText(text, label);
+}
+
+/** A plain object guard for documents read from state. */
+export function docOf<T extends { docType: string }>(docType: T['docType']): (u: unknown) => T {
+  return (u: unknown): T => {
+    if (typeof u !== 'object' || u === null || (u as { docType?: unknown }).docType !== docType) {
+      throw new Error(`state holds no ${docType} document where one was expected`);
+    }
+    return u as T;
+  };
+}
+
+interface KvIterator {
+  next(): Promise<{ value?: { key: string; value: Uint8Array }; done?: boolean }>;
+  close(): Promise<unknown>;
+}
+
+/** Reads a state iterator to its end and closes it. */
+export async function collect(iterator: KvIterator): Promise<{ key: string; value: Uint8Array }[]> {
+  const out: { key: string; value: Uint8Array }[] = [];
+  try {
+    for (let r = await iterator.next(); !r.done && r.value; r = await iterator.next()) {
+      out.push({ key: r.value.key, value: r.value.value });
+    }
+  } finally {
+    await iterator.close();
+  }
+  return out;
+}
+
+export function jsonOf(bytes: Uint8Array, label: string): unknown {
+  return parseJsonText(Buffer.from(bytes).toString('utf8'), label);
+}

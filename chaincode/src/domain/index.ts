@@ -1,0 +1,16 @@
+/**
+ * The pure domain of customs-ledger, shared by chaincode, gateway, verifier
+ * and auditor: declaration schema and categories, canonical JSON and hashes,
+ * field Merkle proofs, the trader's EIP-712 signature, agreements, records
+ * and coded errors. It imports nothing from Fabric or Express.
+ */
+export * from './agreement';
+export * from './canonical';
+export * from './codes';
+export * from './declaration';
+export * from './errors';
+export * from './hashing';
+export * from './merkle';
+export * from './parse';
+export * from './record';
+export * from './signature';

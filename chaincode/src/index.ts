@@ -1,0 +1,9 @@
+/**
+ * customs-ledger chaincode. `fabric-chaincode-node start` (peer-launched) and
+ * `fabric-chaincode-node server` (chaincode as a service) both load the
+ * `contracts` export of this package's main module.
+ */
+import { AgreementContract, ConsignmentContract } from './contracts';
+
+export { AgreementContract, ConsignmentContract };
+export const contracts = [AgreementContract, ConsignmentContract];
