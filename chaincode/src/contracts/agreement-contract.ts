@@ -140,7 +140,7 @@ export class AgreementContract extends Contract {
   public async List(ctx: Context, party: string, status: string): Promise<string> {
     requireRole(ctx, 'admin', 'officer', 'auditor');
     const partyValue = parseWith(partyFilter, party, 'party');
-    const statusValue = parseWith(statusFilter, status, 'status') as AgreementStatus | '';
+    const statusValue = parseWith(statusFilter, status, 'status');
     const now = txTime(ctx);
     const ids =
       partyValue === ''

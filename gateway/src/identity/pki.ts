@@ -11,7 +11,6 @@ import * as x509 from '@peculiar/x509';
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 /** Fabric CA writes attributes as raw JSON under this extension OID. */
 export const FABRIC_ATTRS_OID = '1.2.3.4.5.6.7.8.1';
@@ -54,7 +53,7 @@ function serial(): string {
 }
 
 export async function createCertificateAuthority(mspId: string, organisation: string): Promise<CertificateAuthority> {
-  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']));
   const commonName = `ca.${organisation}`;
   const now = new Date();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -74,7 +73,7 @@ export async function createCertificateAuthority(mspId: string, organisation: st
 }
 
 export async function issueCertificate(ca: CertificateAuthority, request: IssueRequest): Promise<IssuedIdentity> {
-  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']));
   const caCert = new x509.X509Certificate(ca.certificatePem);
   const now = new Date();
   const organisation = ca.commonName.replace(/^ca\./, '');
