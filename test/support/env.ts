@@ -1,2 +1,2 @@
 /** Loaded before any test file: keeps the chaincode libraries' own logging to errors. */
-process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'error';
+process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'critical';

@@ -38,6 +38,7 @@ import {
   type PrivateDeclaration,
   type PrivateField,
   type PurgeReceipt,
+  type RecordView,
   type Purpose,
   type Salts,
   type ShareRecord,
@@ -123,18 +124,6 @@ const listQuerySchema = z.strictObject({
 const dayValue = z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'must be a day YYYY-MM-DD');
 const statusValue = z.enum(RECORD_STATUSES);
 const shareIdSchema = z.string().regex(/^[0-9a-zA-Z_-]{1,128}$/, 'must be a transaction id');
-
-/** What Get returns: the public record and the private fields the caller's organisation holds. */
-export interface RecordView {
-  record: ConsignmentRecord;
-  private: {
-    fields: Partial<PrivateDeclaration>;
-    salts: Partial<Salts>;
-    categories: DataCategory[];
-    /** "own" for the originator's declaration, or the share ids the fields came from */
-    sources: string[];
-  } | null;
-}
 
 @Info({ title: 'ConsignmentContract', description: 'Hashed consignment records with private fields and their sharing' })
 export class ConsignmentContract extends Contract {

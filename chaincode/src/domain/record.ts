@@ -131,3 +131,15 @@ export function addYears(iso: string, years: number): string {
   d.setUTCFullYear(d.getUTCFullYear() + years);
   return d.toISOString();
 }
+
+/** What ConsignmentContract.Get returns: the public record and the private fields the caller's organisation holds. */
+export interface RecordView {
+  record: ConsignmentRecord;
+  private: {
+    fields: Partial<PrivateDeclaration>;
+    salts: Partial<Salts>;
+    categories: DataCategory[];
+    /** "own" for the originator's declaration, or the share ids the fields came from */
+    sources: string[];
+  } | null;
+}
