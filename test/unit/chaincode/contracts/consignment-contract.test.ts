@@ -62,7 +62,7 @@ describe('ConsignmentContract', () => {
       const l = await lodge(ledger, NL);
       const event = ledger.committed.at(-1)?.event;
       assert.equal(event?.name, 'ConsignmentLodged');
-      const payload = JSON.parse(Buffer.from(event!.payload).toString('utf8')) as Record<string, unknown>;
+      const payload = JSON.parse(Buffer.from(event.payload).toString('utf8')) as Record<string, unknown>;
       assert.equal(payload.ucr, l.declaration.ucr);
       assert.equal(payload.declarationHash, l.declarationHash);
     });
