@@ -1,0 +1,73 @@
+/**
+ * Each member's CA, peer identity and user identities (officer, admin,
+ * auditor), and the orderer's, generated on first start into the data
+ * folder (keys readable by the owner only) and read back on later starts.
+ * Nothing here is ever committed.
+ */
+import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  createCertificateAuthority,
+  issueCertificate,
+  type CertificateAuthority,
+  type IssuedIdentity,
+} from '../../identity/pki';
+
+export const USER_ROLES = ['officer', 'admin', 'auditor'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export interface OrganisationMaterial {
+  mspId: string;
+  ca: CertificateAuthority;
+  peer: IssuedIdentity;
+  users: Record<UserRole, IssuedIdentity & { label: string }>;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function save(dir: string, name: string, identity: IssuedIdentity): Promise<void> {
+  await writeFile(join(dir, `${name}.pem`), identity.certificatePem, { mode: 0o644 });
+  await writeFile(join(dir, `${name}.key`), identity.privateKeyPem, { mode: 0o600 });
+}
+
+async function load(dir: string, name: string, mspId: string): Promise<IssuedIdentity> {
+  return {
+    mspId,
+    certificatePem: await readFile(join(dir, `${name}.pem`), 'utf8'),
+    privateKeyPem: await readFile(join(dir, `${name}.key`), 'utf8'),
+  };
+}
+
+const domainOf = (mspId: string): string => `${mspId.replace(/MSP$/, '').toLowerCase()}.customs.example`;
+
+/** Loads the organisation's material from `dir`, creating it on first use. */
+export async function organisationMaterial(dir: string, mspId: string, withUsers = true): Promise<OrganisationMaterial> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const domain = domainOf(mspId);
+  if (!(await exists(join(dir, 'ca.pem')))) {
+    const ca = await createCertificateAuthority(mspId, domain);
+    await save(dir, 'ca', ca);
+    await save(dir, 'peer0', await issueCertificate(ca, { commonName: `peer0.${domain}`, ou: 'peer', hosts: ['localhost', '127.0.0.1'] }));
+    if (withUsers) {
+      for (const role of USER_ROLES) {
+        await save(dir, `${role}1`, await issueCertificate(ca, { commonName: `${role}1@${domain}`, ou: 'client', attributes: { role } }));
+      }
+    }
+  }
+  const caIdentity = await load(dir, 'ca', mspId);
+  const ca: CertificateAuthority = { ...caIdentity, commonName: `ca.${domain}` };
+  const users = {} as OrganisationMaterial['users'];
+  if (withUsers) {
+    for (const role of USER_ROLES) {
+      users[role] = { ...(await load(dir, `${role}1`, mspId)), label: `${role}1` };
+    }
+  }
+  return { mspId, ca, peer: await load(dir, 'peer0', mspId), users };
+}

@@ -1,0 +1,220 @@
+/**
+ * LedgerBackend over the embedded network, for one authority: proposals go
+ * to its own peer (and to the peers of the other organisations a write
+ * needs), the endorsed transaction goes to the orderer, and the call returns
+ * when its own peer has committed the block.
+ */
+import { decodeRuleError } from 'customs-ledger-chaincode/domain';
+import {
+  LedgerError,
+  type BlockInfo,
+  type ContractEvent,
+  type LedgerBackend,
+  type SubmitRequest,
+  type SubmitResult,
+  type TransactionRequest,
+  type TransactionStatus,
+} from '../backend';
+import { blockHeaderHash, decodeBlock } from '../fabric-format/block';
+import { buildEnvelope, buildProposal, decodeEnvelope, type BuiltProposal } from '../fabric-format/transaction';
+import type { EmbeddedNetwork } from './network';
+import { EndorsementRefused, type CommittedBlockEvent, type EmbeddedPeer, type ProposalResult } from './peer';
+
+export interface EmbeddedBackendOptions {
+  /** how long a submit waits for its commit (ms) */
+  commitTimeoutMs?: number;
+}
+
+export class EmbeddedBackend implements LedgerBackend {
+  readonly kind = 'embedded' as const;
+  private readonly peer: EmbeddedPeer;
+  private readonly commitTimeoutMs: number;
+
+  constructor(
+    private readonly network: EmbeddedNetwork,
+    readonly mspId: string,
+    options: EmbeddedBackendOptions = {},
+  ) {
+    this.peer = network.peer(mspId);
+    this.commitTimeoutMs = options.commitTimeoutMs ?? 30_000;
+  }
+
+  private proposal(request: TransactionRequest): BuiltProposal {
+    if (request.identity.mspId !== this.mspId) {
+      throw new LedgerError('connect', `identity of ${request.identity.mspId} cannot use the peer of ${this.mspId}`, undefined);
+    }
+    return buildProposal({
+      channelId: this.network.channelId,
+      chaincode: this.network.chaincode.name,
+      args: [`${request.contract}:${request.fn}`, ...request.args],
+      ...(request.transient ? { transient: request.transient } : {}),
+      signer: request.identity,
+    });
+  }
+
+  private async propose(peer: EmbeddedPeer, proposal: BuiltProposal, endorse: boolean, stage: 'endorse' | 'evaluate'): Promise<ProposalResult> {
+    let result: ProposalResult;
+    try {
+      result = await peer.processProposal(proposal.signedProposal, endorse);
+    } catch (err) {
+      const message = err instanceof EndorsementRefused ? err.message : `peer of ${peer.mspId} failed: ${(err as Error).message}`;
+      throw new LedgerError(stage, message, proposal.transactionId, { cause: err });
+    }
+    if (result.status !== 200) {
+      const coded = decodeRuleError(result.message);
+      throw new LedgerError(stage, coded?.message ?? result.message, proposal.transactionId, { chaincodeMessage: result.message });
+    }
+    return result;
+  }
+
+  async evaluate(request: TransactionRequest): Promise<Buffer> {
+    const proposal = this.proposal(request);
+    return (await this.propose(this.peer, proposal, false, 'evaluate')).payload;
+  }
+
+  async submit(request: SubmitRequest): Promise<SubmitResult> {
+    const proposal = this.proposal(request);
+    const orgs = [this.mspId, ...(request.endorsingOrgs ?? []).filter((o) => o !== this.mspId)];
+    const responses: ProposalResult[] = [];
+    for (const org of orgs) {
+      let peer: EmbeddedPeer;
+      try {
+        peer = this.network.peer(org);
+      } catch {
+        throw new LedgerError('endorse', `no peer of ${org} to endorse`, proposal.transactionId);
+      }
+      responses.push(await this.propose(peer, proposal, true, 'endorse'));
+    }
+    const first = responses[0]!;
+    const prp = Buffer.from(first.proposalResponsePayload!);
+    if (responses.some((r) => !prp.equals(Buffer.from(r.proposalResponsePayload!)))) {
+      throw new LedgerError('endorse', 'endorsing peers returned different results', proposal.transactionId);
+    }
+    // Private data goes to the collection members' transient stores, never to the orderer.
+    for (const peer of this.network.allPeers()) {
+      await peer.storePrivateData(proposal.transactionId, first.privateSets ?? []);
+    }
+    const envelope = buildEnvelope(proposal, prp, responses.map((r) => r.endorsement!), request.identity);
+    const committed = this.waitForCommit(proposal.transactionId);
+    try {
+      await this.network.orderer.broadcast(envelope);
+    } catch (err) {
+      committed.cancel();
+      throw new LedgerError('submit', `ordering failed: ${(err as Error).message}`, proposal.transactionId, { cause: err });
+    }
+    const status = await committed.promise;
+    if (status.validationCode !== 'VALID') {
+      throw new LedgerError('commit', `transaction ${status.validationCode}`, proposal.transactionId, {
+        validationCode: status.validationCode,
+      });
+    }
+    return { transactionId: proposal.transactionId, blockNumber: status.blockNumber, payload: first.payload };
+  }
+
+  private waitForCommit(transactionId: string): { promise: Promise<TransactionStatus>; cancel: () => void } {
+    let cancel = (): void => undefined;
+    const promise = new Promise<TransactionStatus>((resolve, reject) => {
+      const onBlock = (event: CommittedBlockEvent): void => {
+        const tx = event.transactions.find((t) => t.transactionId === transactionId);
+        if (tx) {
+          cleanup();
+          resolve({ transactionId, blockNumber: event.number, validationCode: tx.code });
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new LedgerError('commit', `no commit of ${transactionId} within ${this.commitTimeoutMs} ms`, transactionId));
+      }, this.commitTimeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.peer.off('block', onBlock);
+      };
+      cancel = cleanup;
+      this.peer.on('block', onBlock);
+    });
+    return { promise, cancel: () => cancel() };
+  }
+
+  async transactionStatus(transactionId: string): Promise<TransactionStatus | undefined> {
+    const location = await this.peer.store.txLocation(transactionId);
+    return location ? { transactionId, blockNumber: location.block, validationCode: location.code } : undefined;
+  }
+
+  blockHeight(): Promise<number> {
+    return Promise.resolve(this.peer.height);
+  }
+
+  async blockBytes(blockNumber: number): Promise<Uint8Array> {
+    const bytes = await this.peer.store.block(blockNumber);
+    if (!bytes) {
+      throw new LedgerError('evaluate', `block ${blockNumber} does not exist (height ${this.peer.height})`, undefined);
+    }
+    return bytes;
+  }
+
+  async blockInfo(blockNumber: number): Promise<BlockInfo> {
+    const block = decodeBlock(await this.blockBytes(blockNumber));
+    return {
+      number: block.number,
+      headerHash: blockHeaderHash(block.number, block.previousHash, block.dataHash).toString('hex'),
+      previousHash: block.previousHash.toString('hex'),
+      dataHash: block.dataHash.toString('hex'),
+      transactions: block.envelopes.map((envelope, i) => {
+        const tx = decodeEnvelope(envelope);
+        return {
+          transactionId: tx.transactionId,
+          validationCode: block.validationCodes[i]!,
+          creatorMspId: tx.creator.mspId,
+          timestamp: tx.timestamp.toISOString(),
+          function: tx.args[0] ?? '',
+        };
+      }),
+    };
+  }
+
+  async onContractEvents(fromBlock: number, listener: (event: ContractEvent) => void): Promise<() => void> {
+    const live: CommittedBlockEvent[] = [];
+    let replaying = true;
+    let next = fromBlock;
+    const deliver = (event: CommittedBlockEvent): void => {
+      if (event.number < next) {
+        return;
+      }
+      next = event.number + 1;
+      for (const tx of event.transactions) {
+        if (tx.code === 'VALID' && tx.event) {
+          listener({ blockNumber: event.number, transactionId: tx.transactionId, name: tx.event.name, payload: Buffer.from(tx.event.payload) });
+        }
+      }
+    };
+    const onBlock = (event: CommittedBlockEvent): void => {
+      if (replaying) {
+        live.push(event);
+      } else {
+        deliver(event);
+      }
+    };
+    this.peer.on('block', onBlock);
+    const height = this.peer.height;
+    for (let n = fromBlock; n < height; n++) {
+      const block = decodeBlock(await this.blockBytes(n));
+      deliver({
+        number: n,
+        codes: block.validationCodes,
+        transactions: block.envelopes.map((e, i) => {
+          const tx = decodeEnvelope(e);
+          return { transactionId: tx.transactionId, code: block.validationCodes[i]!, event: tx.event };
+        }),
+      });
+    }
+    replaying = false;
+    live.splice(0).forEach(deliver);
+    return () => {
+      this.peer.off('block', onBlock);
+    };
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

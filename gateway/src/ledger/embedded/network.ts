@@ -1,0 +1,146 @@
+/**
+ * The embedded channel: an ordering service and one peer per member
+ * authority, each with its own LevelDB under the data folder, running the
+ * very same chaincode classes as a Fabric peer would. After a restart every
+ * peer first catches up on the blocks the orderer holds.
+ */
+import { join } from 'node:path';
+import { contracts } from 'customs-ledger-chaincode';
+import type { WalletIdentity } from '../backend';
+import { buildGenesisBlock } from '../fabric-format/block';
+import { organisationMaterial, USER_ROLES, type OrganisationMaterial, type UserRole } from './crypto-material';
+import { ContractHost } from './dispatch';
+import { Membership } from './membership';
+import { EmbeddedOrderer, type BatchOptions } from './orderer';
+import { EmbeddedPeer, type ChaincodeDefinition } from './peer';
+import { PeerStore } from './storage';
+
+export interface EmbeddedNetworkConfig {
+  dataDir: string;
+  channelId: string;
+  members: readonly string[];
+  chaincode?: Partial<ChaincodeDefinition>;
+  batch?: Partial<BatchOptions>;
+  /** fsync every block before a client hears of it (default true) */
+  syncWrites?: boolean;
+}
+
+const ORDERER_MSP = 'OrdererMSP';
+
+export class EmbeddedNetwork {
+  private constructor(
+    readonly channelId: string,
+    readonly orderer: EmbeddedOrderer,
+    private readonly peers: Map<string, EmbeddedPeer>,
+    private readonly material: Map<string, OrganisationMaterial>,
+    readonly chaincode: ChaincodeDefinition,
+  ) {}
+
+  static async start(config: EmbeddedNetworkConfig): Promise<EmbeddedNetwork> {
+    process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'critical';
+    const members = [...config.members].sort();
+    const cryptoDir = join(config.dataDir, 'crypto');
+    const material = new Map<string, OrganisationMaterial>();
+    for (const mspId of members) {
+      material.set(mspId, await organisationMaterial(join(cryptoDir, mspId), mspId));
+    }
+    const ordererMaterial = await organisationMaterial(join(cryptoDir, ORDERER_MSP), ORDERER_MSP, false);
+    const ordererSigner = { mspId: ORDERER_MSP, certificatePem: ordererMaterial.peer.certificatePem, privateKeyPem: ordererMaterial.peer.privateKeyPem };
+    const syncWrites = config.syncWrites ?? true;
+    const chaincode: ChaincodeDefinition = {
+      name: config.chaincode?.name ?? 'customs-ledger',
+      version: config.chaincode?.version ?? '0.1.0',
+      endorsementPolicy: config.chaincode?.endorsementPolicy ?? 'any',
+    };
+    const orderer = new EmbeddedOrderer(
+      join(config.dataDir, 'orderer'),
+      ordererSigner,
+      { maxMessages: config.batch?.maxMessages ?? 500, timeoutMs: config.batch?.timeoutMs ?? 5 },
+      syncWrites,
+    );
+    await orderer.open();
+    await orderer.bootstrap(
+      buildGenesisBlock(
+        config.channelId,
+        members.map((mspId) => ({ mspId, rootCertificatePem: material.get(mspId)!.ca.certificatePem })),
+        { mspId: ORDERER_MSP, rootCertificatePem: ordererMaterial.ca.certificatePem, signer: ordererSigner },
+      ),
+    );
+    const membership = new Membership(members.map((mspId) => ({ mspId, rootCertificatePem: material.get(mspId)!.ca.certificatePem })));
+    const host = new ContractHost(contracts, chaincode.name, chaincode.version);
+    const peers = new Map<string, EmbeddedPeer>();
+    for (const mspId of members) {
+      const m = material.get(mspId)!;
+      const peer = new EmbeddedPeer(
+        mspId,
+        { mspId, certificatePem: m.peer.certificatePem, privateKeyPem: m.peer.privateKeyPem },
+        new PeerStore(join(config.dataDir, 'peers', mspId)),
+        config.channelId,
+        chaincode,
+        membership,
+        host,
+        { syncWrites },
+      );
+      await peer.open();
+      peers.set(mspId, peer);
+    }
+    // Catch up on what the orderer holds, then follow it.
+    for (const peer of peers.values()) {
+      for (let n = peer.height; n < orderer.height; n++) {
+        await peer.commitBlock((await orderer.block(n))!);
+      }
+    }
+    orderer.on('block', (_n: number, bytes: Uint8Array) => {
+      for (const peer of peers.values()) {
+        peer.commitBlock(bytes).catch((err: unknown) => peer.emit('error', err));
+      }
+    });
+    return new EmbeddedNetwork(config.channelId, orderer, peers, material, chaincode);
+  }
+
+  get members(): string[] {
+    return [...this.peers.keys()];
+  }
+
+  peer(mspId: string): EmbeddedPeer {
+    const p = this.peers.get(mspId);
+    if (!p) {
+      throw new Error(`${mspId} has no peer in this network`);
+    }
+    return p;
+  }
+
+  allPeers(): EmbeddedPeer[] {
+    return [...this.peers.values()];
+  }
+
+  /** The authority's wallet: its officer, admin and auditor identities. */
+  wallet(mspId: string): Record<UserRole, WalletIdentity> {
+    const m = this.material.get(mspId);
+    if (!m) {
+      throw new Error(`${mspId} is not a member`);
+    }
+    return Object.fromEntries(USER_ROLES.map((role) => [role, { ...m.users[role] }])) as Record<UserRole, WalletIdentity>;
+  }
+
+  rootCertificate(mspId: string): string {
+    return this.material.get(mspId)!.ca.certificatePem;
+  }
+
+  /** Waits until every peer has committed every block the orderer cut. */
+  async settled(): Promise<void> {
+    for (const peer of this.peers.values()) {
+      while (peer.height < this.orderer.height) {
+        await new Promise<void>((resolve) => peer.once('block', () => resolve()));
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.orderer.close();
+    await this.settled();
+    for (const peer of this.peers.values()) {
+      await peer.close();
+    }
+  }
+}

@@ -1,0 +1,442 @@
+/**
+ * One member organisation's peer in the embedded network. It endorses
+ * (simulates the real contracts on its committed state and signs the
+ * result), and it validates and commits every block the orderer delivers:
+ * creator and endorser signatures and certificates, the chaincode policy,
+ * key-level policies, the owner's endorsement on every write to an implicit
+ * collection, duplicate transaction ids, MVCC versions and phantom reads.
+ * An invalid transaction stays in its block with its validation code.
+ */
+import { EventEmitter } from 'node:events';
+import { createHash } from 'node:crypto';
+import { common, peer as peerpb } from '@hyperledger/fabric-protos';
+import type { ValidationCode } from '../backend';
+import {
+  buildProposalResponsePayload,
+  buildReadWriteSet,
+  decodeEnvelope,
+  decodePrivateWrites,
+  decodeSignedProposal,
+  endorse,
+  sha256,
+  type DecodedTransaction,
+  type EndorsementBytes,
+  type PrivateWriteSet,
+  type Signer,
+} from '../fabric-format/transaction';
+import { decodeBlock, withValidationCodes } from '../fabric-format/block';
+import { verifySignature } from '../fabric-format/signing';
+import type { ContractHost } from './dispatch';
+import { compareKeys } from './keys';
+import { ReadWriteLock } from './lock';
+import type { Membership } from './membership';
+import { chaincodePolicySatisfied, policySatisfied, type ChaincodePolicy, type Endorser } from './policy';
+import type { Version } from './rwset';
+import { SimulationStub, type StateReader } from './simulation';
+import { collectionKey, type BatchOp, type PeerStore, type StateEntry } from './storage';
+
+export interface ChaincodeDefinition {
+  name: string;
+  version: string;
+  endorsementPolicy: ChaincodePolicy;
+}
+
+export interface ProposalResult {
+  transactionId: string;
+  status: number;
+  message: string;
+  payload: Buffer;
+  /** set when the chaincode succeeded */
+  proposalResponsePayload?: Uint8Array;
+  endorsement?: EndorsementBytes;
+  privateSets?: PrivateWriteSet[];
+}
+
+export interface CommittedBlockEvent {
+  number: number;
+  codes: ValidationCode[];
+  transactions: { transactionId: string; code: ValidationCode; event: { name: string; payload: Uint8Array } | null }[];
+}
+
+export class EndorsementRefused extends Error {}
+
+const implicitOwner = (collection: string): string | undefined =>
+  collection.startsWith('_implicit_org_') ? collection.slice('_implicit_org_'.length) : undefined;
+
+interface PendingState {
+  entry: StateEntry | null;
+}
+
+export class EmbeddedPeer extends EventEmitter {
+  private readonly lock = new ReadWriteLock();
+  private commitChain: Promise<unknown> = Promise.resolve();
+  private heightCache = 0;
+
+  constructor(
+    readonly mspId: string,
+    private readonly signer: Signer,
+    readonly store: PeerStore,
+    private readonly channelId: string,
+    private readonly chaincode: ChaincodeDefinition,
+    private readonly membership: Membership,
+    private readonly host: ContractHost,
+    private readonly options: { syncWrites: boolean },
+  ) {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  async open(): Promise<void> {
+    await this.store.open();
+    this.heightCache = await this.store.height();
+  }
+
+  get height(): number {
+    return this.heightCache;
+  }
+
+  async close(): Promise<void> {
+    await this.commitChain;
+    await this.store.close();
+  }
+
+  // ---- endorsement -----------------------------------------------------------------
+
+  /** Simulates a signed proposal; signs the result when the chaincode succeeded. */
+  async processProposal(signedProposal: Uint8Array, endorse_ = true): Promise<ProposalResult> {
+    const proposal = decodeSignedProposal(signedProposal);
+    if (proposal.channelId !== this.channelId) {
+      throw new EndorsementRefused(`channel ${proposal.channelId} is not served by this peer`);
+    }
+    const identity = this.membership.check(proposal.creator.mspId, proposal.creator.certificatePem, proposal.timestamp);
+    if (!identity.valid) {
+      throw new EndorsementRefused(`creator refused: ${identity.reason ?? 'unknown identity'}`);
+    }
+    if (!verifySignature(proposal.creator.certificatePem, proposal.proposalBytes, proposal.signature)) {
+      throw new EndorsementRefused('the proposal signature does not verify');
+    }
+    const expectedTxId = sha256(Buffer.concat([proposal.nonce, proposal.creatorBytes])).toString('hex');
+    if (expectedTxId !== proposal.transactionId) {
+      throw new EndorsementRefused('the transaction id is not derived from the nonce and creator');
+    }
+    const simulated = await this.lock.read(async () => {
+      const stub = new SimulationStub(this.reader(), {
+        channelId: this.channelId,
+        txId: proposal.transactionId,
+        creator: { mspid: proposal.creator.mspId, idBytes: Buffer.from(proposal.creator.certificatePem, 'utf8') },
+        timestamp: proposal.timestamp,
+        args: proposal.args.map((a) => Buffer.from(a, 'utf8')),
+        transient: proposal.transient,
+        peerMspId: this.mspId,
+      });
+      const response = await this.host.invoke(stub);
+      if (response.status !== 200) {
+        return { response, results: undefined };
+      }
+      try {
+        return { response, results: stub.results() };
+      } catch (err) {
+        return { response: { status: 500, message: (err as Error).message, payload: Buffer.alloc(0) }, results: undefined };
+      }
+    });
+    const base = {
+      transactionId: proposal.transactionId,
+      status: simulated.response.status,
+      message: simulated.response.message,
+      payload: simulated.response.payload,
+    };
+    if (!simulated.results || !endorse_) {
+      return base;
+    }
+    const { results, privateSets } = buildReadWriteSet(this.chaincode.name, simulated.results.rwset);
+    const prp = buildProposalResponsePayload(
+      { transactionId: proposal.transactionId, proposalHash: proposal.proposalHash },
+      this.chaincode.name,
+      this.chaincode.version,
+      results,
+      simulated.results.event,
+      { status: 200, message: '', payload: simulated.response.payload },
+    );
+    return { ...base, proposalResponsePayload: prp, endorsement: endorse(prp, this.signer), privateSets };
+  }
+
+  /** Holds the private part of a transaction until its block commits (Fabric's transient store). */
+  async storePrivateData(transactionId: string, sets: readonly PrivateWriteSet[]): Promise<void> {
+    for (const set of sets) {
+      if (this.isMember(set.collection)) {
+        await this.store.putTransient(transactionId, set.collection, set.rwset);
+      }
+    }
+  }
+
+  isMember(collection: string): boolean {
+    return implicitOwner(collection) === this.mspId;
+  }
+
+  reader(): StateReader {
+    const store = this.store;
+    return {
+      get: (key) => store.getState(key),
+      range: (start, end, limit) => store.rangeState(start, end, limit),
+      getValidationParameter: async (key) => (await store.getState(key))?.validationParameter,
+      isCollectionMember: (collection) => this.isMember(collection),
+      getPrivate: (collection, key) => store.getPrivate(collection, key),
+      getPrivateHash: async (collection, key) =>
+        (await store.getPrivateHash(collection, sha256(Buffer.from(key, 'utf8')).toString('hex')))?.value,
+      privateRange: (collection, start, end) => store.rangePrivate(collection, start, end),
+      getPrivateValidationParameter: () => Promise.resolve(undefined),
+      history: (key) => store.history_(key),
+    };
+  }
+
+  // ---- validation and commit --------------------------------------------------------------
+
+  /** Validates and commits one block; blocks are committed strictly in order. */
+  commitBlock(blockBytes: Uint8Array): Promise<CommittedBlockEvent> {
+    const next = this.commitChain.then(() => this.lock.write(() => this.validateAndCommit(blockBytes)));
+    this.commitChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async validateAndCommit(blockBytes: Uint8Array): Promise<CommittedBlockEvent> {
+    const block = decodeBlock(blockBytes);
+    const height = await this.store.height();
+    if (block.number !== height) {
+      throw new Error(`peer ${this.mspId} expected block ${height}, got ${block.number}`);
+    }
+    const pending = new Map<string, PendingState>();
+    const pendingHashes = new Map<string, { version: Version; valueHash: Uint8Array } | null>();
+    const seen = new Set<string>();
+    const ops: BatchOp[] = [];
+    const codes: ValidationCode[] = [];
+    const transactions: CommittedBlockEvent['transactions'] = [];
+
+    for (const [txNum, envelope] of block.envelopes.entries()) {
+      let tx: DecodedTransaction | undefined;
+      let code: ValidationCode;
+      try {
+        tx = decodeEnvelope(envelope);
+        code = block.number === 0 && tx.headerType === common.HeaderType.CONFIG ? 'VALID' : await this.validate(tx, seen, pending, pendingHashes);
+      } catch {
+        code = 'INVALID_OTHER_REASON';
+      }
+      codes.push(code);
+      const transactionId = tx?.transactionId ?? '';
+      if (transactionId !== '') {
+        seen.add(transactionId);
+        if (!(await this.store.txLocation(transactionId))) {
+          ops.push(this.store.txIndexOp(transactionId, { block: block.number, tx: txNum, code }));
+        }
+      }
+      transactions.push({ transactionId, code, event: code === 'VALID' && tx ? tx.event : null });
+      if (code === 'VALID' && tx && tx.headerType === common.HeaderType.ENDORSER_TRANSACTION) {
+        await this.apply(tx, { block: block.number, tx: txNum }, pending, pendingHashes, ops);
+      }
+    }
+    ops.push(this.store.blockOp(block.number, withValidationCodes(blockBytes, codes)));
+    ops.push(this.store.heightOp(block.number + 1));
+    await this.store.commit(ops, this.options.syncWrites);
+    this.heightCache = block.number + 1;
+    const event: CommittedBlockEvent = { number: block.number, codes, transactions };
+    this.emit('block', event);
+    return event;
+  }
+
+  private async currentState(key: string, pending: Map<string, PendingState>): Promise<StateEntry | undefined> {
+    const p = pending.get(key);
+    if (p) {
+      return p.entry ?? undefined;
+    }
+    return this.store.getState(key);
+  }
+
+  private async validate(
+    tx: DecodedTransaction,
+    seen: Set<string>,
+    pending: Map<string, PendingState>,
+    pendingHashes: Map<string, { version: Version; valueHash: Uint8Array } | null>,
+  ): Promise<ValidationCode> {
+    if (tx.headerType !== common.HeaderType.ENDORSER_TRANSACTION || tx.channelId !== this.channelId) {
+      return 'INVALID_OTHER_REASON';
+    }
+    if (seen.has(tx.transactionId) || (await this.store.txLocation(tx.transactionId))) {
+      return 'DUPLICATE_TXID';
+    }
+    const creator = this.membership.check(tx.creator.mspId, tx.creator.certificatePem, tx.timestamp);
+    if (!creator.valid || !verifySignature(tx.creator.certificatePem, tx.payloadBytes, tx.signature)) {
+      return 'BAD_CREATOR_SIGNATURE';
+    }
+    if (tx.chaincode !== this.chaincode.name || tx.response.status !== 200) {
+      return 'INVALID_ENDORSER_TRANSACTION';
+    }
+    // Endorsements: each a member peer, each signature over (response payload || endorser identity).
+    const endorsers: Endorser[] = [];
+    for (const e of tx.endorsements) {
+      const check = this.membership.check(e.mspId, e.certificatePem, tx.timestamp);
+      if (!check.valid || !verifySignature(e.certificatePem, Buffer.concat([tx.proposalResponsePayload, e.endorser]), e.signature)) {
+        return 'ENDORSEMENT_POLICY_FAILURE';
+      }
+      endorsers.push({ mspId: e.mspId, isPeer: check.isPeer });
+    }
+    // Key-level policies replace the chaincode policy for the keys that carry one.
+    let needsChaincodePolicy = false;
+    const writtenKeys = new Set([...tx.rwset.writes.map((w) => w.key), ...tx.rwset.metadataWrites.map((m) => m.key)]);
+    for (const key of writtenKeys) {
+      const vp = (await this.currentState(key, pending))?.validationParameter;
+      if (vp && vp.length > 0) {
+        if (!policySatisfied(vp, endorsers)) {
+          return 'ENDORSEMENT_POLICY_FAILURE';
+        }
+      } else {
+        needsChaincodePolicy = true;
+      }
+    }
+    if ((needsChaincodePolicy || writtenKeys.size === 0) && !chaincodePolicySatisfied(this.chaincode.endorsementPolicy, this.membership.mspIds, endorsers)) {
+      return 'ENDORSEMENT_POLICY_FAILURE';
+    }
+    // A write or purge in an organisation's implicit collection needs that organisation's endorsement.
+    for (const c of tx.rwset.collections) {
+      const owner = implicitOwner(c.collection);
+      if (c.hashedWrites.length > 0 && (owner === undefined || !endorsers.some((e) => e.mspId === owner && e.isPeer))) {
+        return 'ENDORSEMENT_POLICY_FAILURE';
+      }
+    }
+    // MVCC: every read must still be at the version the endorser saw.
+    for (const read of tx.rwset.reads) {
+      const current = await this.currentState(read.key, pending);
+      if (!sameVersion(current?.version ?? null, read.version)) {
+        return 'MVCC_READ_CONFLICT';
+      }
+    }
+    for (const c of tx.rwset.collections) {
+      for (const read of c.hashedReads) {
+        const id = collectionKey(c.collection, read.keyHash.toString('hex'));
+        const p = pendingHashes.get(id);
+        const current = p !== undefined ? p : await this.store.getPrivateHash(c.collection, read.keyHash.toString('hex'));
+        if (!sameVersion(current?.version ?? null, read.version)) {
+          return 'MVCC_READ_CONFLICT';
+        }
+      }
+    }
+    for (const q of tx.rwset.rangeQueries) {
+      if (!(await this.rangeUnchanged(q, pending))) {
+        return 'PHANTOM_READ_CONFLICT';
+      }
+    }
+    return 'VALID';
+  }
+
+  private async rangeUnchanged(
+    q: DecodedTransaction['rwset']['rangeQueries'][number],
+    pending: Map<string, PendingState>,
+  ): Promise<boolean> {
+    const inRange = (k: string) => compareKeys(k, q.startKey) >= 0 && (q.endKey === '' || compareKeys(k, q.endKey) < 0);
+    const merged = new Map<string, Version>();
+    for (const e of await this.store.rangeState(q.startKey, q.endKey)) {
+      merged.set(e.key, e.version);
+    }
+    for (const [k, p] of pending) {
+      if (inRange(k)) {
+        if (p.entry) {
+          merged.set(k, p.entry.version);
+        } else {
+          merged.delete(k);
+        }
+      }
+    }
+    let now = [...merged.entries()].sort(([a], [b]) => compareKeys(a, b));
+    if (!q.exhausted) {
+      // A page (or an early stop) only read up to its last key.
+      const last = q.reads.at(-1)?.key;
+      now = last === undefined ? [] : now.filter(([k]) => compareKeys(k, last) <= 0);
+    }
+    return now.length === q.reads.length && now.every(([k, v], i) => q.reads[i]!.key === k && sameVersion(q.reads[i]!.version, v));
+  }
+
+  private async apply(
+    tx: DecodedTransaction,
+    version: Version,
+    pending: Map<string, PendingState>,
+    pendingHashes: Map<string, { version: Version; valueHash: Uint8Array } | null>,
+    ops: BatchOp[],
+  ): Promise<void> {
+    for (const w of tx.rwset.writes) {
+      const before = await this.currentState(w.key, pending);
+      if (w.value === null) {
+        pending.set(w.key, { entry: null });
+      } else {
+        const entry: StateEntry = { value: w.value, version };
+        if (before?.validationParameter) {
+          entry.validationParameter = before.validationParameter;
+        }
+        pending.set(w.key, { entry });
+      }
+      ops.push(this.store.historyOp(w.key, version, { txId: tx.transactionId, timestamp: tx.timestamp, isDelete: w.value === null, value: w.value }));
+    }
+    for (const m of tx.rwset.metadataWrites) {
+      const current = await this.currentState(m.key, pending);
+      if (current) {
+        const entry: StateEntry = { value: current.value, version: current.version };
+        if (m.validationParameter) {
+          entry.validationParameter = m.validationParameter;
+        }
+        pending.set(m.key, { entry });
+      }
+    }
+    for (const key of new Set([...tx.rwset.writes.map((w) => w.key), ...tx.rwset.metadataWrites.map((m) => m.key)])) {
+      const p = pending.get(key)!;
+      ops.push(p.entry ? this.store.putStateOp(key, p.entry) : this.store.delStateOp(key));
+    }
+    const transient = tx.rwset.collections.some((c) => this.isMember(c.collection))
+      ? await this.store.transientFor(tx.transactionId)
+      : new Map<string, Uint8Array>();
+    for (const c of tx.rwset.collections) {
+      for (const w of c.hashedWrites) {
+        const keyHashHex = w.keyHash.toString('hex');
+        const id = collectionKey(c.collection, keyHashHex);
+        if (w.isDelete || w.isPurge) {
+          pendingHashes.set(id, null);
+          ops.push(this.store.delPrivateHashOp(c.collection, keyHashHex));
+        } else if (w.valueHash) {
+          pendingHashes.set(id, { version, valueHash: w.valueHash });
+          ops.push(this.store.putPrivateHashOp(c.collection, keyHashHex, version, w.valueHash));
+        }
+      }
+      if (!this.isMember(c.collection)) {
+        continue;
+      }
+      for (const w of c.hashedWrites.filter((h) => h.isPurge)) {
+        const plainKey = await this.store.privateKeyOf(c.collection, w.keyHash.toString('hex'));
+        if (plainKey !== undefined) {
+          ops.push(this.store.delPrivateOp(c.collection, plainKey), this.store.delPrivateKeyOp(c.collection, w.keyHash.toString('hex')));
+        }
+      }
+      const pvt = transient.get(c.collection);
+      if (!pvt) {
+        if (c.hashedWrites.some((h) => !h.isPurge)) {
+          this.emit('missingPrivateData', { transactionId: tx.transactionId, collection: c.collection });
+        }
+        continue;
+      }
+      if (!sha256(pvt).equals(c.pvtRwsetHash)) {
+        this.emit('missingPrivateData', { transactionId: tx.transactionId, collection: c.collection, reason: 'hash mismatch' });
+        continue;
+      }
+      for (const w of decodePrivateWrites(pvt)) {
+        const keyHashHex = createHash('sha256').update(w.key).digest('hex');
+        if (w.value === null) {
+          ops.push(this.store.delPrivateOp(c.collection, w.key), this.store.delPrivateKeyOp(c.collection, keyHashHex));
+        } else {
+          ops.push(this.store.putPrivateOp(c.collection, w.key, version, w.value), this.store.putPrivateKeyOp(c.collection, keyHashHex, w.key));
+        }
+      }
+      ops.push(this.store.delTransientOp(tx.transactionId, c.collection));
+    }
+  }
+}
+
+function sameVersion(a: Version | null, b: Version | null): boolean {
+  return a === b || (a !== null && b !== null && a.block === b.block && a.tx === b.tx);
+}
+
+export { peerpb };

@@ -1,0 +1,236 @@
+/**
+ * One peer's LevelDB: world state with versions and key-level policies,
+ * private data of its own collections, hashes of every private write,
+ * history, blocks, a transaction index, and the persistent transient store
+ * that holds private data between endorsement and commit. A block is
+ * committed in one atomic batch, so a crash leaves all of it or none.
+ */
+import { Level } from 'level';
+import type { Version } from './rwset';
+import type { HistoryEntry, VersionedValue } from './simulation';
+import type { ValidationCode } from '../backend';
+
+function makeSub(db: Level<string, Uint8Array>, name: string) {
+  return db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' });
+}
+type Sub = ReturnType<typeof makeSub>;
+
+export interface StateEntry extends VersionedValue {
+  validationParameter?: Uint8Array;
+}
+
+export interface TxLocation {
+  block: number;
+  tx: number;
+  code: ValidationCode;
+}
+
+// state value layout: block u32 | tx u32 | vpLength u32 | vp | value
+function encodeState(e: StateEntry): Buffer {
+  const vp = e.validationParameter ?? new Uint8Array();
+  const head = Buffer.alloc(12);
+  head.writeUInt32BE(e.version.block, 0);
+  head.writeUInt32BE(e.version.tx, 4);
+  head.writeUInt32BE(vp.length, 8);
+  return Buffer.concat([head, vp, e.value]);
+}
+
+function decodeState(b: Uint8Array): StateEntry {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const vpLength = buf.readUInt32BE(8);
+  const entry: StateEntry = {
+    version: { block: buf.readUInt32BE(0), tx: buf.readUInt32BE(4) },
+    value: buf.subarray(12 + vpLength),
+  };
+  if (vpLength > 0) {
+    entry.validationParameter = buf.subarray(12, 12 + vpLength);
+  }
+  return entry;
+}
+
+function encodeVersioned(version: Version, value: Uint8Array): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(version.block, 0);
+  head.writeUInt32BE(version.tx, 4);
+  return Buffer.concat([head, value]);
+}
+
+function decodeVersioned(b: Uint8Array): VersionedValue {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  return { version: { block: buf.readUInt32BE(0), tx: buf.readUInt32BE(4) }, value: buf.subarray(8) };
+}
+
+const blockKey = (n: number): string => String(n).padStart(12, '0');
+const historyKey = (key: string, v: Version): string => `${key}\u0000${String(v.block).padStart(12, '0')}${String(v.tx).padStart(6, '0')}`;
+export const collectionKey = (collection: string, key: string): string => `${collection}\u0000${key}`;
+
+export type BatchOp =
+  | { type: 'put'; sublevel: Sub; key: string; value: Uint8Array }
+  | { type: 'del'; sublevel: Sub; key: string };
+
+export class PeerStore {
+  readonly db: Level<string, Uint8Array>;
+  readonly state: Sub;
+  readonly pvt: Sub;
+  readonly pvtHash: Sub;
+  /** for member peers: collection + key hash → plain key, so a purge (hashes only) finds the value */
+  readonly pvtKeys: Sub;
+  readonly history: Sub;
+  readonly blocks: Sub;
+  readonly txIndex: Sub;
+  readonly transient: Sub;
+  readonly meta: Sub;
+
+  constructor(path: string) {
+    this.db = new Level<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    const sub = (name: string): Sub => makeSub(this.db, name);
+    this.state = sub('state');
+    this.pvt = sub('pvt');
+    this.pvtHash = sub('pvthash');
+    this.pvtKeys = sub('pvtkeys');
+    this.history = sub('history');
+    this.blocks = sub('blocks');
+    this.txIndex = sub('txid');
+    this.transient = sub('transient');
+    this.meta = sub('meta');
+  }
+
+  open(): Promise<void> {
+    return this.db.open();
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  async height(): Promise<number> {
+    const v = await this.meta.get('height');
+    return v ? Buffer.from(v).readUInt32BE(0) : 0;
+  }
+
+  async getState(key: string): Promise<StateEntry | undefined> {
+    const v = await this.state.get(key);
+    return v ? decodeState(v) : undefined;
+  }
+
+  async rangeState(start: string, end: string, limit?: number): Promise<(StateEntry & { key: string })[]> {
+    const out: (StateEntry & { key: string })[] = [];
+    const options = end === '' ? { gte: start, limit: limit ?? -1 } : { gte: start, lt: end, limit: limit ?? -1 };
+    for await (const [key, value] of this.state.iterator(options)) {
+      out.push({ key, ...decodeState(value) });
+    }
+    return out;
+  }
+
+  async getPrivate(collection: string, key: string): Promise<VersionedValue | undefined> {
+    const v = await this.pvt.get(collectionKey(collection, key));
+    return v ? decodeVersioned(v) : undefined;
+  }
+
+  async rangePrivate(collection: string, start: string, end: string): Promise<(VersionedValue & { key: string })[]> {
+    const out: (VersionedValue & { key: string })[] = [];
+    const prefix = `${collection}\u0000`;
+    for await (const [key, value] of this.pvt.iterator({ gte: prefix + start, lt: prefix + (end === '' ? '\u{10ffff}' : end) })) {
+      out.push({ key: key.slice(prefix.length), ...decodeVersioned(value) });
+    }
+    return out;
+  }
+
+  /** The hash of a private value by collection and key hash (hex), with its version. */
+  async getPrivateHash(collection: string, keyHashHex: string): Promise<VersionedValue | undefined> {
+    const v = await this.pvtHash.get(collectionKey(collection, keyHashHex));
+    return v ? decodeVersioned(v) : undefined;
+  }
+
+  async privateKeyOf(collection: string, keyHashHex: string): Promise<string | undefined> {
+    const v = await this.pvtKeys.get(collectionKey(collection, keyHashHex));
+    return v ? Buffer.from(v).toString('utf8') : undefined;
+  }
+
+  async history_(key: string): Promise<HistoryEntry[]> {
+    const out: HistoryEntry[] = [];
+    for await (const value of this.history.values({ gte: `${key}\u0000`, lt: `${key}\u0001` })) {
+      const entry = JSON.parse(Buffer.from(value).toString('utf8')) as { txId: string; s: number; n: number; d: boolean; v: string };
+      out.push({ txId: entry.txId, timestamp: { seconds: entry.s, nanos: entry.n }, isDelete: entry.d, value: Buffer.from(entry.v, 'base64') });
+    }
+    return out;
+  }
+
+  async block(n: number): Promise<Uint8Array | undefined> {
+    return (await this.blocks.get(blockKey(n))) ?? undefined;
+  }
+
+  async txLocation(txId: string): Promise<TxLocation | undefined> {
+    const v = await this.txIndex.get(txId);
+    return v ? (JSON.parse(Buffer.from(v).toString('utf8')) as TxLocation) : undefined;
+  }
+
+  async transientFor(txId: string): Promise<Map<string, Uint8Array>> {
+    const out = new Map<string, Uint8Array>();
+    for await (const [key, value] of this.transient.iterator({ gte: `${txId}\u0000`, lt: `${txId}\u0001` })) {
+      out.set(key.slice(txId.length + 1), value);
+    }
+    return out;
+  }
+
+  async putTransient(txId: string, collection: string, rwset: Uint8Array): Promise<void> {
+    await this.transient.put(`${txId}\u0000${collection}`, rwset, { sync: true } as never);
+  }
+
+  // ---- batch builders -----------------------------------------------------------
+
+  putStateOp(key: string, entry: StateEntry): BatchOp {
+    return { type: 'put', sublevel: this.state, key, value: encodeState(entry) };
+  }
+  delStateOp(key: string): BatchOp {
+    return { type: 'del', sublevel: this.state, key };
+  }
+  putPrivateOp(collection: string, key: string, version: Version, value: Uint8Array): BatchOp {
+    return { type: 'put', sublevel: this.pvt, key: collectionKey(collection, key), value: encodeVersioned(version, value) };
+  }
+  delPrivateOp(collection: string, key: string): BatchOp {
+    return { type: 'del', sublevel: this.pvt, key: collectionKey(collection, key) };
+  }
+  putPrivateKeyOp(collection: string, keyHashHex: string, key: string): BatchOp {
+    return { type: 'put', sublevel: this.pvtKeys, key: collectionKey(collection, keyHashHex), value: Buffer.from(key, 'utf8') };
+  }
+  delPrivateKeyOp(collection: string, keyHashHex: string): BatchOp {
+    return { type: 'del', sublevel: this.pvtKeys, key: collectionKey(collection, keyHashHex) };
+  }
+  putPrivateHashOp(collection: string, keyHashHex: string, version: Version, valueHash: Uint8Array): BatchOp {
+    return { type: 'put', sublevel: this.pvtHash, key: collectionKey(collection, keyHashHex), value: encodeVersioned(version, valueHash) };
+  }
+  delPrivateHashOp(collection: string, keyHashHex: string): BatchOp {
+    return { type: 'del', sublevel: this.pvtHash, key: collectionKey(collection, keyHashHex) };
+  }
+  historyOp(key: string, version: Version, entry: { txId: string; timestamp: Date; isDelete: boolean; value: Uint8Array | null }): BatchOp {
+    const ms = entry.timestamp.getTime();
+    const json = JSON.stringify({
+      txId: entry.txId,
+      s: Math.floor(ms / 1000),
+      n: (ms % 1000) * 1e6,
+      d: entry.isDelete,
+      v: Buffer.from(entry.value ?? new Uint8Array()).toString('base64'),
+    });
+    return { type: 'put', sublevel: this.history, key: historyKey(key, version), value: Buffer.from(json, 'utf8') };
+  }
+  blockOp(n: number, bytes: Uint8Array): BatchOp {
+    return { type: 'put', sublevel: this.blocks, key: blockKey(n), value: bytes };
+  }
+  txIndexOp(txId: string, location: TxLocation): BatchOp {
+    return { type: 'put', sublevel: this.txIndex, key: txId, value: Buffer.from(JSON.stringify(location), 'utf8') };
+  }
+  delTransientOp(txId: string, collection: string): BatchOp {
+    return { type: 'del', sublevel: this.transient, key: `${txId}\u0000${collection}` };
+  }
+  heightOp(height: number): BatchOp {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(height, 0);
+    return { type: 'put', sublevel: this.meta, key: 'height', value: b };
+  }
+
+  /** Writes a whole block's changes atomically and durably. */
+  async commit(ops: BatchOp[], sync: boolean): Promise<void> {
+    await this.db.batch(ops as never, { sync } as never);
+  }
+}

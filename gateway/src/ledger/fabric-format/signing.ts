@@ -1,0 +1,108 @@
+/**
+ * ECDSA P-256 as Fabric uses it: SHA-256 digests, DER signatures with low S
+ * (Fabric refuses high-S signatures), keys and certificates parsed once and
+ * cached, since re-parsing PEM per operation costs several times the
+ * operation itself.
+ */
+import { X509Certificate, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+
+const N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+const HALF_N = N >> 1n;
+
+const privateKeys = new Map<string, KeyObject>();
+const certificates = new Map<string, { cert: X509Certificate; key: KeyObject }>();
+
+function privateKey(pem: string): KeyObject {
+  let key = privateKeys.get(pem);
+  if (!key) {
+    key = createPrivateKey(pem);
+    privateKeys.set(pem, key);
+  }
+  return key;
+}
+
+/** A parsed certificate and its public key, cached by PEM text. */
+export function certificateOf(pem: string): { cert: X509Certificate; key: KeyObject } {
+  let found = certificates.get(pem);
+  if (!found) {
+    const cert = new X509Certificate(pem);
+    found = { cert, key: cert.publicKey };
+    certificates.set(pem, found);
+    if (certificates.size > 10_000) {
+      certificates.delete(certificates.keys().next().value!);
+    }
+  }
+  return found;
+}
+
+export function publicKeyOf(pem: string): KeyObject {
+  return pem.includes('CERTIFICATE') ? certificateOf(pem).key : createPublicKey(pem);
+}
+
+/** Signs SHA-256(message) and returns a low-S DER signature. */
+export function signLowS(privateKeyPem: string, message: Uint8Array): Buffer {
+  const der = sign('sha256', message, { key: privateKey(privateKeyPem), dsaEncoding: 'der' });
+  return toLowS(der);
+}
+
+/** Verifies a DER signature over SHA-256(message); high-S signatures are refused as Fabric does. */
+export function verifySignature(certificatePem: string, message: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    if (!isLowS(signature)) {
+      return false;
+    }
+    return verify('sha256', message, { key: certificateOf(certificatePem).key, dsaEncoding: 'der' }, signature);
+  } catch {
+    return false;
+  }
+}
+
+// ---- DER (r, s) handling -----------------------------------------------------
+
+function readInteger(der: Uint8Array, offset: number): { value: bigint; next: number } {
+  if (der[offset] !== 0x02) {
+    throw new Error('not a DER integer');
+  }
+  const length = der[offset + 1]!;
+  const bytes = der.subarray(offset + 2, offset + 2 + length);
+  return { value: BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`), next: offset + 2 + length };
+}
+
+function parseDer(der: Uint8Array): { r: bigint; s: bigint } {
+  if (der[0] !== 0x30) {
+    throw new Error('not a DER sequence');
+  }
+  const r = readInteger(der, 2);
+  const s = readInteger(der, r.next);
+  return { r: r.value, s: s.value };
+}
+
+function encodeInteger(value: bigint): Buffer {
+  let hex = value.toString(16);
+  if (hex.length % 2) {
+    hex = `0${hex}`;
+  }
+  let bytes = Buffer.from(hex, 'hex');
+  if (bytes[0]! & 0x80) {
+    bytes = Buffer.concat([Buffer.from([0]), bytes]);
+  }
+  return Buffer.concat([Buffer.from([0x02, bytes.length]), bytes]);
+}
+
+function encodeDer(r: bigint, s: bigint): Buffer {
+  const body = Buffer.concat([encodeInteger(r), encodeInteger(s)]);
+  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+}
+
+export function isLowS(signature: Uint8Array): boolean {
+  try {
+    return parseDer(signature).s <= HALF_N;
+  } catch {
+    return false;
+  }
+}
+
+export function toLowS(signature: Uint8Array): Buffer {
+  const { r, s } = parseDer(signature);
+  return s > HALF_N ? encodeDer(r, N - s) : Buffer.from(signature);
+}

@@ -1,0 +1,577 @@
+/**
+ * Endorser transactions in Fabric's own protobuf format: proposals, proposal
+ * responses, envelopes, read/write sets with hashed private data, and their
+ * decoding back from block bytes. The embedded ledger writes exactly these
+ * messages, so one auditor reads embedded and Fabric blocks alike.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
+import type { ChaincodeEvent, KeyRead, KeyWrite, MetadataWrite, RangeRead, ReadWriteSet, Version } from '../embedded/rwset';
+import { signLowS } from './signing';
+
+const { kvrwset } = ledger.rwset;
+export const VALIDATION_PARAMETER = 'VALIDATION_PARAMETER';
+
+export const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
+
+export interface Signer {
+  mspId: string;
+  certificatePem: string;
+  privateKeyPem: string;
+}
+
+export function serializedIdentity(mspId: string, certificatePem: string): Uint8Array {
+  const id = new msp.SerializedIdentity();
+  id.setMspid(mspId);
+  id.setIdBytes(Buffer.from(certificatePem, 'utf8'));
+  return id.serializeBinary();
+}
+
+export function parseIdentity(bytes: Uint8Array): { mspId: string; certificatePem: string } {
+  const id = msp.SerializedIdentity.deserializeBinary(bytes);
+  return { mspId: id.getMspid(), certificatePem: Buffer.from(id.getIdBytes_asU8()).toString('utf8') };
+}
+
+// ---- proposals -----------------------------------------------------------------
+
+export interface ProposalInput {
+  channelId: string;
+  chaincode: string;
+  /** "contract:Function" first */
+  args: readonly string[];
+  transient?: Record<string, Uint8Array>;
+  signer: Signer;
+  timestamp?: Date;
+}
+
+export interface BuiltProposal {
+  transactionId: string;
+  timestamp: Date;
+  channelHeader: Uint8Array;
+  signatureHeader: Uint8Array;
+  /** ChaincodeProposalPayload without the transient map: what goes into the block */
+  proposalPayloadForBlock: Uint8Array;
+  proposalHash: Buffer;
+  signedProposal: Uint8Array;
+  creator: Uint8Array;
+  args: readonly string[];
+  transient: Record<string, Uint8Array>;
+}
+
+function chaincodeId(name: string, version?: string): peer.ChaincodeID {
+  const id = new peer.ChaincodeID();
+  id.setName(name);
+  if (version) {
+    id.setVersion(version);
+  }
+  return id;
+}
+
+function proposalPayload(chaincode: string, args: readonly string[], transient?: Record<string, Uint8Array>): Uint8Array {
+  const input = new peer.ChaincodeInput();
+  input.setArgsList(args.map((a) => Buffer.from(a, 'utf8')));
+  const spec = new peer.ChaincodeSpec();
+  spec.setType(peer.ChaincodeSpec.Type.NODE);
+  spec.setChaincodeId(chaincodeId(chaincode));
+  spec.setInput(input);
+  const invocation = new peer.ChaincodeInvocationSpec();
+  invocation.setChaincodeSpec(spec);
+  const payload = new peer.ChaincodeProposalPayload();
+  payload.setInput(invocation.serializeBinary());
+  if (transient) {
+    const map = payload.getTransientmapMap();
+    for (const key of Object.keys(transient).sort()) {
+      map.set(key, transient[key]!);
+    }
+  }
+  return payload.serializeBinary();
+}
+
+export function buildProposal(input: ProposalInput): BuiltProposal {
+  const timestamp = input.timestamp ?? new Date();
+  const creator = serializedIdentity(input.signer.mspId, input.signer.certificatePem);
+  const nonce = randomBytes(24);
+  const transactionId = sha256(Buffer.concat([nonce, creator])).toString('hex');
+
+  const extension = new peer.ChaincodeHeaderExtension();
+  extension.setChaincodeId(chaincodeId(input.chaincode));
+  const ch = new common.ChannelHeader();
+  ch.setType(common.HeaderType.ENDORSER_TRANSACTION);
+  ch.setVersion(0);
+  ch.setTimestamp(Timestamp.fromDate(timestamp));
+  ch.setChannelId(input.channelId);
+  ch.setTxId(transactionId);
+  ch.setEpoch(0);
+  ch.setExtension$(extension.serializeBinary());
+  const channelHeader = ch.serializeBinary();
+
+  const sh = new common.SignatureHeader();
+  sh.setCreator(creator);
+  sh.setNonce(nonce);
+  const signatureHeader = sh.serializeBinary();
+
+  const header = new common.Header();
+  header.setChannelHeader(channelHeader);
+  header.setSignatureHeader(signatureHeader);
+
+  const withTransient = proposalPayload(input.chaincode, input.args, input.transient);
+  const proposalPayloadForBlock = proposalPayload(input.chaincode, input.args);
+  const proposal = new peer.Proposal();
+  proposal.setHeader(header.serializeBinary());
+  proposal.setPayload(withTransient);
+  const proposalBytes = proposal.serializeBinary();
+  const signed = new peer.SignedProposal();
+  signed.setProposalBytes(proposalBytes);
+  signed.setSignature(signLowS(input.signer.privateKeyPem, proposalBytes));
+
+  return {
+    transactionId,
+    timestamp: new Date(Math.floor(timestamp.getTime())),
+    channelHeader,
+    signatureHeader,
+    proposalPayloadForBlock,
+    proposalHash: sha256(Buffer.concat([channelHeader, signatureHeader, proposalPayloadForBlock])),
+    signedProposal: signed.serializeBinary(),
+    creator,
+    args: input.args,
+    transient: input.transient ?? {},
+  };
+}
+
+// ---- read/write sets -----------------------------------------------------------
+
+function version(v: Version | null): ledger.rwset.kvrwset.Version | undefined {
+  if (v === null) {
+    return undefined;
+  }
+  const pb = new kvrwset.Version();
+  pb.setBlockNum(v.block);
+  pb.setTxNum(v.tx);
+  return pb;
+}
+
+function kvRead(r: KeyRead): ledger.rwset.kvrwset.KVRead {
+  const read = new kvrwset.KVRead();
+  read.setKey(r.key);
+  const v = version(r.version);
+  if (v) {
+    read.setVersion(v);
+  }
+  return read;
+}
+
+function metadataWrite(m: MetadataWrite): ledger.rwset.kvrwset.KVMetadataWrite {
+  const w = new kvrwset.KVMetadataWrite();
+  w.setKey(m.key);
+  if (m.validationParameter) {
+    const entry = new kvrwset.KVMetadataEntry();
+    entry.setName(VALIDATION_PARAMETER);
+    entry.setValue(m.validationParameter);
+    w.setEntriesList([entry]);
+  }
+  return w;
+}
+
+/** The private part of a transaction, for the collection members only: TxPvtReadWriteSet bytes per collection. */
+export interface PrivateWriteSet {
+  collection: string;
+  /** KVRWSet bytes with the plain private writes */
+  rwset: Uint8Array;
+}
+
+export function buildReadWriteSet(
+  namespace: string,
+  rw: ReadWriteSet,
+): { results: Uint8Array; privateSets: PrivateWriteSet[] } {
+  const kv = new kvrwset.KVRWSet();
+  kv.setReadsList(rw.reads.map(kvRead));
+  kv.setRangeQueriesInfoList(
+    rw.rangeQueries.map((q) => {
+      const info = new kvrwset.RangeQueryInfo();
+      info.setStartKey(q.startKey);
+      info.setEndKey(q.endKey);
+      info.setItrExhausted(q.exhausted);
+      const reads = new kvrwset.QueryReads();
+      reads.setKvReadsList(q.reads.map(kvRead));
+      info.setRawReads(reads);
+      return info;
+    }),
+  );
+  kv.setWritesList(
+    rw.writes.map((w) => {
+      const write = new kvrwset.KVWrite();
+      write.setKey(w.key);
+      write.setIsDelete(w.value === null);
+      if (w.value) {
+        write.setValue(w.value);
+      }
+      return write;
+    }),
+  );
+  kv.setMetadataWritesList(rw.metadataWrites.map(metadataWrite));
+
+  const collections = [
+    ...new Set([
+      ...rw.privateReads.map((r) => r.collection),
+      ...rw.privateWrites.map((w) => w.collection),
+      ...rw.purges.map((p) => p.collection),
+      ...rw.privateMetadataWrites.map((m) => m.collection),
+    ]),
+  ].sort();
+  const privateSets: PrivateWriteSet[] = [];
+  const hashedSets = collections.map((collection) => {
+    const hashed = new kvrwset.HashedRWSet();
+    hashed.setHashedReadsList(
+      rw.privateReads
+        .filter((r) => r.collection === collection)
+        .map((r) => {
+          const read = new kvrwset.KVReadHash();
+          read.setKeyHash(sha256(Buffer.from(r.key, 'utf8')));
+          const v = version(r.version);
+          if (v) {
+            read.setVersion(v);
+          }
+          return read;
+        }),
+    );
+    const writes = rw.privateWrites.filter((w) => w.collection === collection);
+    const purges = rw.purges.filter((p) => p.collection === collection);
+    hashed.setHashedWritesList([
+      ...writes.map((w) => {
+        const h = new kvrwset.KVWriteHash();
+        h.setKeyHash(sha256(Buffer.from(w.key, 'utf8')));
+        h.setIsDelete(w.value === null);
+        if (w.value) {
+          h.setValueHash(sha256(w.value));
+        }
+        return h;
+      }),
+      ...purges.map((p) => {
+        const h = new kvrwset.KVWriteHash();
+        h.setKeyHash(sha256(Buffer.from(p.key, 'utf8')));
+        h.setIsDelete(true);
+        h.setIsPurge(true);
+        return h;
+      }),
+    ]);
+    const pvt = new kvrwset.KVRWSet();
+    pvt.setWritesList(
+      writes.map((w) => {
+        const write = new kvrwset.KVWrite();
+        write.setKey(w.key);
+        write.setIsDelete(w.value === null);
+        if (w.value) {
+          write.setValue(w.value);
+        }
+        return write;
+      }),
+    );
+    const pvtBytes = pvt.serializeBinary();
+    privateSets.push({ collection, rwset: pvtBytes });
+    const set = new ledger.rwset.CollectionHashedReadWriteSet();
+    set.setCollectionName(collection);
+    set.setHashedRwset(hashed.serializeBinary());
+    set.setPvtRwsetHash(sha256(pvtBytes));
+    return set;
+  });
+
+  const ns = new ledger.rwset.NsReadWriteSet();
+  ns.setNamespace(namespace);
+  ns.setRwset(kv.serializeBinary());
+  ns.setCollectionHashedRwsetList(hashedSets);
+  const tx = new ledger.rwset.TxReadWriteSet();
+  tx.setDataModel(ledger.rwset.TxReadWriteSet.DataModel.KV);
+  tx.setNsRwsetList([ns]);
+  return { results: tx.serializeBinary(), privateSets };
+}
+
+// ---- proposal responses and envelopes -------------------------------------------
+
+export interface ChaincodeResponse {
+  status: number;
+  message: string;
+  payload: Uint8Array;
+}
+
+export function buildProposalResponsePayload(
+  proposal: Pick<BuiltProposal, 'proposalHash' | 'transactionId'>,
+  chaincode: string,
+  chaincodeVersion: string,
+  results: Uint8Array,
+  event: ChaincodeEvent | null,
+  response: ChaincodeResponse,
+): Uint8Array {
+  const action = new peer.ChaincodeAction();
+  action.setResults(results);
+  if (event) {
+    const ev = new peer.ChaincodeEvent();
+    ev.setChaincodeId(chaincode);
+    ev.setTxId(proposal.transactionId);
+    ev.setEventName(event.name);
+    ev.setPayload(event.payload);
+    action.setEvents(ev.serializeBinary());
+  }
+  const res = new peer.Response();
+  res.setStatus(response.status);
+  res.setMessage(response.message);
+  res.setPayload(response.payload);
+  action.setResponse(res);
+  action.setChaincodeId(chaincodeId(chaincode, chaincodeVersion));
+  const prp = new peer.ProposalResponsePayload();
+  prp.setProposalHash(proposal.proposalHash);
+  prp.setExtension$(action.serializeBinary());
+  return prp.serializeBinary();
+}
+
+export interface EndorsementBytes {
+  endorser: Uint8Array;
+  signature: Uint8Array;
+}
+
+export function endorse(prp: Uint8Array, signer: Signer): EndorsementBytes {
+  const endorser = serializedIdentity(signer.mspId, signer.certificatePem);
+  return { endorser, signature: signLowS(signer.privateKeyPem, Buffer.concat([prp, endorser])) };
+}
+
+export function buildEnvelope(proposal: BuiltProposal, prp: Uint8Array, endorsements: EndorsementBytes[], signer: Signer): Uint8Array {
+  const endorsed = new peer.ChaincodeEndorsedAction();
+  endorsed.setProposalResponsePayload(prp);
+  endorsed.setEndorsementsList(
+    endorsements.map((e) => {
+      const pb = new peer.Endorsement();
+      pb.setEndorser(e.endorser);
+      pb.setSignature(e.signature);
+      return pb;
+    }),
+  );
+  const cap = new peer.ChaincodeActionPayload();
+  cap.setChaincodeProposalPayload(proposal.proposalPayloadForBlock);
+  cap.setAction(endorsed);
+  const action = new peer.TransactionAction();
+  action.setHeader(proposal.signatureHeader);
+  action.setPayload(cap.serializeBinary());
+  const tx = new peer.Transaction();
+  tx.setActionsList([action]);
+  const header = new common.Header();
+  header.setChannelHeader(proposal.channelHeader);
+  header.setSignatureHeader(proposal.signatureHeader);
+  const payload = new common.Payload();
+  payload.setHeader(header);
+  payload.setData(tx.serializeBinary());
+  const payloadBytes = payload.serializeBinary();
+  const envelope = new common.Envelope();
+  envelope.setPayload(payloadBytes);
+  envelope.setSignature(signLowS(signer.privateKeyPem, payloadBytes));
+  return envelope.serializeBinary();
+}
+
+// ---- decoding ------------------------------------------------------------------------
+
+export interface HashedWrite {
+  keyHash: Buffer;
+  valueHash: Buffer | null;
+  isDelete: boolean;
+  isPurge: boolean;
+}
+
+export interface CollectionRwset {
+  collection: string;
+  hashedReads: { keyHash: Buffer; version: Version | null }[];
+  hashedWrites: HashedWrite[];
+  pvtRwsetHash: Buffer;
+}
+
+export interface DecodedTransaction {
+  headerType: number;
+  transactionId: string;
+  channelId: string;
+  timestamp: Date;
+  creator: { mspId: string; certificatePem: string };
+  /** the bytes the creator signed, and its signature */
+  payloadBytes: Uint8Array;
+  signature: Uint8Array;
+  /** for endorser transactions: */
+  chaincode: string;
+  args: string[];
+  proposalResponsePayload: Uint8Array;
+  endorsements: { mspId: string; certificatePem: string; endorser: Uint8Array; signature: Uint8Array }[];
+  rwset: {
+    reads: KeyRead[];
+    rangeQueries: RangeRead[];
+    writes: KeyWrite[];
+    metadataWrites: MetadataWrite[];
+    collections: CollectionRwset[];
+  };
+  event: ChaincodeEvent | null;
+  response: ChaincodeResponse;
+}
+
+function decodeVersion(v: ledger.rwset.kvrwset.Version | undefined): Version | null {
+  return v ? { block: v.getBlockNum(), tx: v.getTxNum() } : null;
+}
+
+/** Decodes an envelope; throws on anything malformed (the caller marks it invalid). */
+export function decodeEnvelope(envelopeBytes: Uint8Array): DecodedTransaction {
+  const envelope = common.Envelope.deserializeBinary(envelopeBytes);
+  const payloadBytes = envelope.getPayload_asU8();
+  const payload = common.Payload.deserializeBinary(payloadBytes);
+  const header = payload.getHeader();
+  if (!header) {
+    throw new Error('envelope has no header');
+  }
+  const ch = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+  const sh = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
+  const ts = ch.getTimestamp();
+  const base = {
+    headerType: ch.getType(),
+    transactionId: ch.getTxId(),
+    channelId: ch.getChannelId(),
+    timestamp: ts ? ts.toDate() : new Date(0),
+    creator: parseIdentity(sh.getCreator_asU8()),
+    payloadBytes,
+    signature: envelope.getSignature_asU8(),
+  };
+  const empty: DecodedTransaction = {
+    ...base,
+    chaincode: '',
+    args: [],
+    proposalResponsePayload: new Uint8Array(),
+    endorsements: [],
+    rwset: { reads: [], rangeQueries: [], writes: [], metadataWrites: [], collections: [] },
+    event: null,
+    response: { status: 0, message: '', payload: new Uint8Array() },
+  };
+  if (base.headerType !== common.HeaderType.ENDORSER_TRANSACTION) {
+    return empty;
+  }
+  const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
+  const action = tx.getActionsList()[0];
+  if (!action) {
+    throw new Error('transaction has no action');
+  }
+  const cap = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
+  const cpp = peer.ChaincodeProposalPayload.deserializeBinary(cap.getChaincodeProposalPayload_asU8());
+  const invocation = peer.ChaincodeInvocationSpec.deserializeBinary(cpp.getInput_asU8());
+  const spec = invocation.getChaincodeSpec();
+  const args = (spec?.getInput()?.getArgsList_asU8() ?? []).map((a) => Buffer.from(a).toString('utf8'));
+  const endorsed = cap.getAction();
+  if (!endorsed) {
+    throw new Error('transaction has no endorsed action');
+  }
+  const prpBytes = endorsed.getProposalResponsePayload_asU8();
+  const prp = peer.ProposalResponsePayload.deserializeBinary(prpBytes);
+  const cca = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
+  const results = ledger.rwset.TxReadWriteSet.deserializeBinary(cca.getResults_asU8());
+  const rwset: DecodedTransaction['rwset'] = { reads: [], rangeQueries: [], writes: [], metadataWrites: [], collections: [] };
+  let chaincode = spec?.getChaincodeId()?.getName() ?? '';
+  for (const ns of results.getNsRwsetList()) {
+    chaincode = ns.getNamespace();
+    const kv = kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8());
+    rwset.reads.push(...kv.getReadsList().map((r) => ({ key: r.getKey(), version: decodeVersion(r.getVersion()) })));
+    rwset.rangeQueries.push(
+      ...kv.getRangeQueriesInfoList().map((q) => ({
+        startKey: q.getStartKey(),
+        endKey: q.getEndKey(),
+        exhausted: q.getItrExhausted(),
+        reads: (q.getRawReads()?.getKvReadsList() ?? []).map((r) => ({ key: r.getKey(), version: decodeVersion(r.getVersion()) })),
+      })),
+    );
+    rwset.writes.push(...kv.getWritesList().map((w) => ({ key: w.getKey(), value: w.getIsDelete() ? null : w.getValue_asU8() })));
+    rwset.metadataWrites.push(
+      ...kv.getMetadataWritesList().map((m) => ({
+        key: m.getKey(),
+        validationParameter: m.getEntriesList().find((e) => e.getName() === VALIDATION_PARAMETER)?.getValue_asU8() ?? null,
+      })),
+    );
+    for (const c of ns.getCollectionHashedRwsetList()) {
+      const hashed = kvrwset.HashedRWSet.deserializeBinary(c.getHashedRwset_asU8());
+      rwset.collections.push({
+        collection: c.getCollectionName(),
+        hashedReads: hashed.getHashedReadsList().map((r) => ({ keyHash: Buffer.from(r.getKeyHash_asU8()), version: decodeVersion(r.getVersion()) })),
+        hashedWrites: hashed.getHashedWritesList().map((w) => ({
+          keyHash: Buffer.from(w.getKeyHash_asU8()),
+          valueHash: w.getValueHash_asU8().length > 0 ? Buffer.from(w.getValueHash_asU8()) : null,
+          isDelete: w.getIsDelete(),
+          isPurge: w.getIsPurge(),
+        })),
+        pvtRwsetHash: Buffer.from(c.getPvtRwsetHash_asU8()),
+      });
+    }
+  }
+  const eventBytes = cca.getEvents_asU8();
+  const ev = eventBytes.length > 0 ? peer.ChaincodeEvent.deserializeBinary(eventBytes) : undefined;
+  const response = cca.getResponse();
+  return {
+    ...base,
+    chaincode,
+    args,
+    proposalResponsePayload: prpBytes,
+    endorsements: endorsed.getEndorsementsList().map((e) => ({
+      ...parseIdentity(e.getEndorser_asU8()),
+      endorser: e.getEndorser_asU8(),
+      signature: e.getSignature_asU8(),
+    })),
+    rwset,
+    event: ev ? { name: ev.getEventName(), payload: ev.getPayload_asU8() } : null,
+    response: {
+      status: response?.getStatus() ?? 0,
+      message: response?.getMessage() ?? '',
+      payload: response?.getPayload_asU8() ?? new Uint8Array(),
+    },
+  };
+}
+
+/** Decodes the plain private writes of one collection (KVRWSet bytes). */
+export function decodePrivateWrites(rwsetBytes: Uint8Array): KeyWrite[] {
+  const kv = kvrwset.KVRWSet.deserializeBinary(rwsetBytes);
+  return kv.getWritesList().map((w) => ({ key: w.getKey(), value: w.getIsDelete() ? null : w.getValue_asU8() }));
+}
+
+/** Decodes a signed proposal as an endorsing peer receives it. */
+export function decodeSignedProposal(bytes: Uint8Array): {
+  proposalBytes: Uint8Array;
+  signature: Uint8Array;
+  transactionId: string;
+  channelId: string;
+  timestamp: Date;
+  creator: { mspId: string; certificatePem: string };
+  creatorBytes: Uint8Array;
+  nonce: Uint8Array;
+  /** SHA-256 over channel header, signature header and the payload without transient data */
+  proposalHash: Buffer;
+  args: string[];
+  transient: Map<string, Uint8Array>;
+} {
+  const signed = peer.SignedProposal.deserializeBinary(bytes);
+  const proposalBytes = signed.getProposalBytes_asU8();
+  const proposal = peer.Proposal.deserializeBinary(proposalBytes);
+  const header = common.Header.deserializeBinary(proposal.getHeader_asU8());
+  const ch = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+  const sh = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
+  const cpp = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
+  const invocation = peer.ChaincodeInvocationSpec.deserializeBinary(cpp.getInput_asU8());
+  const args = (invocation.getChaincodeSpec()?.getInput()?.getArgsList_asU8() ?? []).map((a) => Buffer.from(a).toString('utf8'));
+  const transient = new Map<string, Uint8Array>();
+  const withoutTransient = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
+  withoutTransient.getTransientmapMap().clear();
+  const proposalHash = sha256(
+    Buffer.concat([header.getChannelHeader_asU8(), header.getSignatureHeader_asU8(), withoutTransient.serializeBinary()]),
+  );
+  cpp.getTransientmapMap().forEach((value: Uint8Array | string, key: string) => {
+    transient.set(key, typeof value === 'string' ? Buffer.from(value, 'base64') : value);
+  });
+  return {
+    proposalBytes,
+    signature: signed.getSignature_asU8(),
+    transactionId: ch.getTxId(),
+    channelId: ch.getChannelId(),
+    timestamp: ch.getTimestamp()?.toDate() ?? new Date(0),
+    creator: parseIdentity(sh.getCreator_asU8()),
+    creatorBytes: sh.getCreator_asU8(),
+    nonce: sh.getNonce_asU8(),
+    proposalHash,
+    args,
+    transient,
+  };
+}
