@@ -3,15 +3,15 @@
 # osnadmin, cryptogen) into .fabric/bin and the stock core.yaml /
 # orderer.yaml into .fabric/config. No Docker needed.
 #
-# Version and commit come from network/fabric-version.env. By default the
-# binaries are built with `go install <pkg>@<commit>` from the Go module
-# proxy. With FABRIC_SRC=/path/to/a/fabric/source/tree (a checkout of that
-# commit) they are built from that tree with its vendored modules instead,
-# which needs no proxy at all.
+# Version and commit come from network/fabric-version.env. The binaries are
+# built with `go install <pkg>@<commit>` from the Go module proxy. Where
+# Fabric 2.5 is already installed on the machine, FABRIC_BIN_DIR (its
+# binaries) and FABRIC_CONFIG_DIR (its sampleconfig folder with core.yaml and
+# orderer.yaml) make the script use those instead; their version is checked.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=../network/fabric-version.env
+# shellcheck source=network/fabric-version.env source-path=SCRIPTDIR/..
 source "$ROOT/network/fabric-version.env"
 
 BIN_DIR="$ROOT/.fabric/bin"
@@ -45,18 +45,16 @@ build_from_proxy() {
   local targets=() tool
   for tool in "${TOOLS[@]}"; do targets+=("$MODULE/cmd/$tool@$FABRIC_COMMIT"); done
   log "building Fabric $FABRIC_VERSION ($FABRIC_COMMIT) from the Go module proxy"
-  GOBIN="$BIN_DIR" GOFLAGS= go install -ldflags "$LDFLAGS" "${targets[@]}" \
-    || die "go install failed; if the module proxy refuses $MODULE@$FABRIC_COMMIT, set FABRIC_SRC to a source tree of that commit"
+  GOBIN="$BIN_DIR" GOFLAGS='' go install -ldflags "$LDFLAGS" "${targets[@]}" \
+    || die "go install failed: the module proxy did not serve $MODULE@$FABRIC_COMMIT; with Fabric $FABRIC_VERSION installed otherwise, set FABRIC_BIN_DIR and FABRIC_CONFIG_DIR"
 }
 
-build_from_source() {
+use_installed() {
   local tool
-  [ -f "$FABRIC_SRC/go.mod" ] && [ -d "$FABRIC_SRC/vendor" ] \
-    || die "FABRIC_SRC=$FABRIC_SRC is not a Fabric source tree with vendor/"
-  log "building Fabric $FABRIC_VERSION from $FABRIC_SRC (vendored modules, no proxy)"
+  log "using the Fabric binaries in $FABRIC_BIN_DIR"
   for tool in "${TOOLS[@]}"; do
-    (cd "$FABRIC_SRC" && GOFLAGS= GOPROXY=off go build -mod=vendor \
-      -ldflags "$LDFLAGS" -o "$BIN_DIR/$tool" "./cmd/$tool")
+    [ -x "$FABRIC_BIN_DIR/$tool" ] || die "FABRIC_BIN_DIR=$FABRIC_BIN_DIR has no $tool"
+    ln -sf "$FABRIC_BIN_DIR/$tool" "$BIN_DIR/$tool"
   done
 }
 
@@ -67,15 +65,15 @@ install_binaries() {
   fi
   log "using $(go version | awk '{print $3}'); a cold build takes a few minutes"
   mkdir -p "$BIN_DIR"
-  if [ -n "${FABRIC_SRC:-}" ]; then build_from_source; else build_from_proxy; fi
+  if [ -n "${FABRIC_BIN_DIR:-}" ]; then use_installed; else build_from_proxy; fi
   binaries_current || die "the binaries in $BIN_DIR do not report version $FABRIC_VERSION"
 }
 
 sampleconfig_dir() {
-  if [ -n "${FABRIC_SRC:-}" ]; then
-    echo "$FABRIC_SRC/sampleconfig"
+  if [ -n "${FABRIC_CONFIG_DIR:-}" ]; then
+    echo "$FABRIC_CONFIG_DIR"
   else
-    GOFLAGS= go mod download -json "$MODULE@$FABRIC_COMMIT" \
+    GOFLAGS='' go mod download -json "$MODULE@$FABRIC_COMMIT" \
       | awk -F'"' '/"Dir":/ {print $4 "/sampleconfig"}'
   fi
 }

@@ -1,9 +1,10 @@
+# shellcheck shell=bash disable=SC2034 # variables are used by the scripts that source this
 # Shared settings for scripts/network.sh and its helpers. Sourced, not run.
 # network/members.json is the single list of member authorities; everything
 # per member (MSP id, domain, ports) is read from it here.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-# shellcheck source=../../network/fabric-version.env
+# shellcheck source=network/fabric-version.env source-path=SCRIPTDIR/../..
 . "$ROOT/network/fabric-version.env"
 
 MEMBERS_JSON="$ROOT/network/members.json"

@@ -3,6 +3,7 @@
 # the members in network/members.json into the directory given ($1), so the
 # member list has one source. Paths inside are absolute (into .fabric/network).
 set -eu
+# shellcheck source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 OUT="${1:?usage: render-config.sh OUTPUT_DIR}"
