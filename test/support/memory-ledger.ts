@@ -30,9 +30,12 @@ interface Stored extends VersionedValue {
 export interface CallOptions {
   msp: string;
   role?: Role | 'none';
+  /** the creator certificate to sign as, e.g. a gateway wallet's; by default the test identity of msp and role */
+  certificatePem?: string;
   /** endorsing peers' organisations; defaults to the caller's */
   peers?: string[];
   args?: string[];
+  /** bytes are passed as they are; anything else as its JSON text */
   transient?: Record<string, unknown>;
   time?: Date;
 }
@@ -51,6 +54,11 @@ export interface CallResult {
 
 export interface CommittedTx {
   txId: string;
+  /** the block the transaction was committed in (one transaction per block; block 0 is the genesis) */
+  blockNumber: number;
+  /** the transaction's timestamp */
+  time: Date;
+  creatorMsp: string;
   fn: string;
   rwset: ReadWriteSet;
   event: ChaincodeEvent | null;
@@ -65,6 +73,8 @@ export class MemoryLedger {
   readonly privateData = new Map<string, Map<string, Stored>>();
   readonly privateHashes = new Map<string, Uint8Array>();
   readonly committed: CommittedTx[] = [];
+  /** told about every commit, after it is applied */
+  readonly commitListeners = new Set<(tx: CommittedTx) => void>();
   private block = 0;
   /** the clock transactions use unless a call names its own time */
   now = new Date('2026-03-02T09:00:00.000Z');
@@ -117,7 +127,7 @@ export class MemoryLedger {
         throw new Error(`endorsers disagree on ${fn}: ${other.ok ? 'different read/write sets' : other.message}`);
       }
     }
-    this.commit(first.txId, fn, first.rwset, first.event, options.time ?? this.now);
+    this.commit(first.txId, fn, first.rwset, first.event, options.time ?? this.now, options.msp);
     return first;
   }
 
@@ -132,17 +142,17 @@ export class MemoryLedger {
   }
 
   private async simulate(fn: string, options: CallOptions, peerMsp: string, txId: string): Promise<CallResult> {
-    const identity = this.identities.user(options.msp, options.role ?? 'officer');
+    const certificatePem = options.certificatePem ?? this.identities.user(options.msp, options.role ?? 'officer').certificatePem;
     const transient = new Map<string, Uint8Array>(
       Object.entries(options.transient ?? {}).map(([k, v]) => [
         k,
-        Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8'),
+        v instanceof Uint8Array ? v : Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8'),
       ]),
     );
     const stub = new SimulationStub(this.readerFor(peerMsp), {
       channelId: CHANNEL,
       txId,
-      creator: { mspid: options.msp, idBytes: Buffer.from(identity.certificatePem) },
+      creator: { mspid: options.msp, idBytes: Buffer.from(certificatePem) },
       timestamp: options.time ?? this.now,
       args: [fn, ...(options.args ?? [])].map((a) => Buffer.from(a, 'utf8')),
       transient,
@@ -173,7 +183,7 @@ export class MemoryLedger {
     };
   }
 
-  private commit(txId: string, fn: string, rwset: ReadWriteSet, event: ChaincodeEvent | null, time: Date): void {
+  private commit(txId: string, fn: string, rwset: ReadWriteSet, event: ChaincodeEvent | null, time: Date, creatorMsp: string): void {
     this.block += 1;
     const version: Version = { block: this.block, tx: 0 };
     const timestamp = { seconds: Math.floor(time.getTime() / 1000), nanos: (time.getTime() % 1000) * 1e6 };
@@ -224,7 +234,11 @@ export class MemoryLedger {
         store.delete(id);
       }
     }
-    this.committed.push({ txId, fn, rwset, event });
+    const tx: CommittedTx = { txId, blockNumber: this.block, time, creatorMsp, fn, rwset, event };
+    this.committed.push(tx);
+    for (const listener of this.commitListeners) {
+      listener(tx);
+    }
   }
 
   /** A digest of everything every peer holds, to assert that a refused call wrote nothing. */

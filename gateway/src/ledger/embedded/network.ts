@@ -13,6 +13,7 @@ import { ContractHost } from './dispatch';
 import { Membership } from './membership';
 import { EmbeddedOrderer, type BatchOptions } from './orderer';
 import { EmbeddedPeer, type ChaincodeDefinition } from './peer';
+import { SharedWork } from './shared-work';
 import { PeerStore } from './storage';
 
 export interface EmbeddedNetworkConfig {
@@ -69,6 +70,7 @@ export class EmbeddedNetwork {
     const membership = new Membership(members.map((mspId) => ({ mspId, rootCertificatePem: material.get(mspId)!.ca.certificatePem })));
     const host = new ContractHost(contracts, chaincode.name, chaincode.version);
     const peers = new Map<string, EmbeddedPeer>();
+    const shared = new SharedWork();
     for (const mspId of members) {
       const m = material.get(mspId)!;
       const peer = new EmbeddedPeer(
@@ -80,6 +82,7 @@ export class EmbeddedNetwork {
         membership,
         host,
         { syncWrites },
+        shared,
       );
       await peer.open();
       peers.set(mspId, peer);

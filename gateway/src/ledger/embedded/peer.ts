@@ -14,7 +14,6 @@ import type { ValidationCode } from '../backend';
 import {
   buildProposalResponsePayload,
   buildReadWriteSet,
-  decodeEnvelope,
   decodePrivateWrites,
   decodeSignedProposal,
   endorse,
@@ -24,7 +23,7 @@ import {
   type PrivateWriteSet,
   type Signer,
 } from '../fabric-format/transaction';
-import { decodeBlock, withValidationCodes } from '../fabric-format/block';
+import { withValidationCodes } from '../fabric-format/block';
 import { verifySignature } from '../fabric-format/signing';
 import type { ContractHost } from './dispatch';
 import { compareKeys } from './keys';
@@ -33,6 +32,7 @@ import type { Membership } from './membership';
 import { chaincodePolicySatisfied, policySatisfied, type ChaincodePolicy, type Endorser } from './policy';
 import type { Version } from './rwset';
 import { SimulationStub, type StateReader } from './simulation';
+import { SharedWork } from './shared-work';
 import { collectionKey, type BatchOp, type PeerStore, type StateEntry } from './storage';
 
 export interface ChaincodeDefinition {
@@ -81,6 +81,7 @@ export class EmbeddedPeer extends EventEmitter {
     private readonly membership: Membership,
     private readonly host: ContractHost,
     private readonly options: { syncWrites: boolean },
+    private readonly shared: SharedWork = new SharedWork(),
   ) {
     super();
     this.setMaxListeners(0);
@@ -199,8 +200,17 @@ export class EmbeddedPeer extends EventEmitter {
   }
 
   private async validateAndCommit(blockBytes: Uint8Array): Promise<CommittedBlockEvent> {
-    const block = decodeBlock(blockBytes);
+    const { block, transactions: decoded } = this.shared.decode(blockBytes);
     const height = await this.store.height();
+    // Everything the block's validation will read, fetched up front: one read per kind, not one per key.
+    const valid = decoded.filter((tx): tx is DecodedTransaction => tx !== undefined);
+    const [known, transient] = await Promise.all([
+      this.store.knownTransactions(valid.map((tx) => tx.transactionId).filter((id) => id !== '')),
+      this.store.transientMany(
+        valid.flatMap((tx) => tx.rwset.collections.filter((c) => this.isMember(c.collection)).map((c) => ({ txId: tx.transactionId, collection: c.collection }))),
+      ),
+      this.store.prefetchState(valid.flatMap((tx) => [...tx.rwset.reads.map((r) => r.key), ...tx.rwset.writes.map((w) => w.key), ...tx.rwset.metadataWrites.map((m) => m.key)])),
+    ]);
     if (block.number !== height) {
       throw new Error(`peer ${this.mspId} expected block ${height}, got ${block.number}`);
     }
@@ -211,31 +221,35 @@ export class EmbeddedPeer extends EventEmitter {
     const codes: ValidationCode[] = [];
     const transactions: CommittedBlockEvent['transactions'] = [];
 
-    for (const [txNum, envelope] of block.envelopes.entries()) {
-      let tx: DecodedTransaction | undefined;
+    for (const [txNum, tx] of decoded.entries()) {
       let code: ValidationCode;
       try {
-        tx = decodeEnvelope(envelope);
-        code = block.number === 0 && tx.headerType === common.HeaderType.CONFIG ? 'VALID' : await this.validate(tx, seen, pending, pendingHashes);
+        code = !tx
+          ? 'INVALID_OTHER_REASON'
+          : block.number === 0 && tx.headerType === common.HeaderType.CONFIG
+            ? 'VALID'
+            : known.has(tx.transactionId) || seen.has(tx.transactionId)
+              ? 'DUPLICATE_TXID'
+              : await this.validate(tx, pending, pendingHashes);
       } catch {
         code = 'INVALID_OTHER_REASON';
       }
       codes.push(code);
       const transactionId = tx?.transactionId ?? '';
+      if (transactionId !== '' && !known.has(transactionId) && !seen.has(transactionId)) {
+        ops.push(this.store.txIndexOp(transactionId, { block: block.number, tx: txNum, code }));
+      }
       if (transactionId !== '') {
         seen.add(transactionId);
-        if (!(await this.store.txLocation(transactionId))) {
-          ops.push(this.store.txIndexOp(transactionId, { block: block.number, tx: txNum, code }));
-        }
       }
       transactions.push({ transactionId, code, event: code === 'VALID' && tx ? tx.event : null });
       if (code === 'VALID' && tx && tx.headerType === common.HeaderType.ENDORSER_TRANSACTION) {
-        await this.apply(tx, { block: block.number, tx: txNum }, pending, pendingHashes, ops);
+        await this.apply(tx, { block: block.number, tx: txNum }, pending, pendingHashes, ops, transient);
       }
     }
     ops.push(this.store.blockOp(block.number, withValidationCodes(blockBytes, codes)));
     ops.push(this.store.heightOp(block.number + 1));
-    await this.store.commit(ops, this.options.syncWrites);
+    await this.store.commit(ops, this.options.syncWrites, block.number + 1);
     this.heightCache = block.number + 1;
     const event: CommittedBlockEvent = { number: block.number, codes, transactions };
     this.emit('block', event);
@@ -252,18 +266,14 @@ export class EmbeddedPeer extends EventEmitter {
 
   private async validate(
     tx: DecodedTransaction,
-    seen: Set<string>,
     pending: Map<string, PendingState>,
     pendingHashes: Map<string, { version: Version; valueHash: Uint8Array } | null>,
   ): Promise<ValidationCode> {
     if (tx.headerType !== common.HeaderType.ENDORSER_TRANSACTION || tx.channelId !== this.channelId) {
       return 'INVALID_OTHER_REASON';
     }
-    if (seen.has(tx.transactionId) || (await this.store.txLocation(tx.transactionId))) {
-      return 'DUPLICATE_TXID';
-    }
     const creator = this.membership.check(tx.creator.mspId, tx.creator.certificatePem, tx.timestamp);
-    if (!creator.valid || !verifySignature(tx.creator.certificatePem, tx.payloadBytes, tx.signature)) {
+    if (!creator.valid || !this.shared.verify(tx.creator.certificatePem, tx.payloadBytes, tx.signature)) {
       return 'BAD_CREATOR_SIGNATURE';
     }
     if (tx.chaincode !== this.chaincode.name || tx.response.status !== 200) {
@@ -273,7 +283,7 @@ export class EmbeddedPeer extends EventEmitter {
     const endorsers: Endorser[] = [];
     for (const e of tx.endorsements) {
       const check = this.membership.check(e.mspId, e.certificatePem, tx.timestamp);
-      if (!check.valid || !verifySignature(e.certificatePem, Buffer.concat([tx.proposalResponsePayload, e.endorser]), e.signature)) {
+      if (!check.valid || !this.shared.verify(e.certificatePem, Buffer.concat([tx.proposalResponsePayload, e.endorser]), e.signature)) {
         return 'ENDORSEMENT_POLICY_FAILURE';
       }
       endorsers.push({ mspId: e.mspId, isPeer: check.isPeer });
@@ -359,6 +369,7 @@ export class EmbeddedPeer extends EventEmitter {
     pending: Map<string, PendingState>,
     pendingHashes: Map<string, { version: Version; valueHash: Uint8Array } | null>,
     ops: BatchOp[],
+    transient: Map<string, Uint8Array>,
   ): Promise<void> {
     for (const w of tx.rwset.writes) {
       const before = await this.currentState(w.key, pending);
@@ -387,9 +398,6 @@ export class EmbeddedPeer extends EventEmitter {
       const p = pending.get(key)!;
       ops.push(p.entry ? this.store.putStateOp(key, p.entry) : this.store.delStateOp(key));
     }
-    const transient = tx.rwset.collections.some((c) => this.isMember(c.collection))
-      ? await this.store.transientFor(tx.transactionId)
-      : new Map<string, Uint8Array>();
     for (const c of tx.rwset.collections) {
       for (const w of c.hashedWrites) {
         const keyHashHex = w.keyHash.toString('hex');
@@ -411,7 +419,7 @@ export class EmbeddedPeer extends EventEmitter {
           ops.push(this.store.delPrivateOp(c.collection, plainKey), this.store.delPrivateKeyOp(c.collection, w.keyHash.toString('hex')));
         }
       }
-      const pvt = transient.get(c.collection);
+      const pvt = transient.get(`${tx.transactionId}\u0000${c.collection}`);
       if (!pvt) {
         if (c.hashedWrites.some((h) => !h.isPurge)) {
           this.emit('missingPrivateData', { transactionId: tx.transactionId, collection: c.collection });

@@ -68,8 +68,19 @@ export type BatchOp =
   | { type: 'put'; sublevel: Sub; key: string; value: Uint8Array }
   | { type: 'del'; sublevel: Sub; key: string };
 
+/** Cached world-state entries (null: known absent) kept at most this many. */
+const STATE_CACHE_LIMIT = 200_000;
+
 export class PeerStore {
   readonly db: Level<string, Uint8Array>;
+  /**
+   * World state as last committed, read through: every change to state goes
+   * through commit(), which updates this cache after its batch is written,
+   * so entries (and known absences) are never stale.
+   */
+  private readonly stateCache = new Map<string, StateEntry | null>();
+  private generation = 0;
+  private heightValue: number | undefined;
   readonly state: Sub;
   readonly pvt: Sub;
   readonly pvtHash: Sub;
@@ -104,13 +115,74 @@ export class PeerStore {
   }
 
   async height(): Promise<number> {
-    const v = await this.meta.get('height');
-    return v ? Buffer.from(v).readUInt32BE(0) : 0;
+    if (this.heightValue === undefined) {
+      const v = await this.meta.get('height');
+      this.heightValue = v ? Buffer.from(v).readUInt32BE(0) : 0;
+    }
+    return this.heightValue;
   }
 
   async getState(key: string): Promise<StateEntry | undefined> {
+    const cached = this.stateCache.get(key);
+    if (cached !== undefined) {
+      return cached ?? undefined;
+    }
+    const generation = this.generation;
     const v = await this.state.get(key);
-    return v ? decodeState(v) : undefined;
+    const entry = v ? decodeState(v) : undefined;
+    if (generation === this.generation) {
+      this.remember(key, entry ?? null);
+    }
+    return entry;
+  }
+
+  private remember(key: string, entry: StateEntry | null): void {
+    if (this.stateCache.size >= STATE_CACHE_LIMIT) {
+      let drop = STATE_CACHE_LIMIT / 10;
+      for (const k of this.stateCache.keys()) {
+        this.stateCache.delete(k);
+        if (--drop === 0) {
+          break;
+        }
+      }
+    }
+    this.stateCache.set(key, entry);
+  }
+
+  /** Loads these keys into the state cache with one read (a block's validation needs them all). */
+  async prefetchState(keys: Iterable<string>): Promise<void> {
+    const missing = [...new Set(keys)].filter((k) => !this.stateCache.has(k));
+    if (missing.length === 0) {
+      return;
+    }
+    const generation = this.generation;
+    const values = await this.state.getMany(missing);
+    if (generation === this.generation) {
+      missing.forEach((k, i) => {
+        const v = values[i];
+        this.remember(k, v ? decodeState(v) : null);
+      });
+    }
+  }
+
+  /** Transient private data of several transactions' collections, with one read. */
+  async transientMany(pairs: readonly { txId: string; collection: string }[]): Promise<Map<string, Uint8Array>> {
+    const keys = pairs.map((p) => `${p.txId}\u0000${p.collection}`);
+    const values = keys.length === 0 ? [] : await this.transient.getMany(keys);
+    const out = new Map<string, Uint8Array>();
+    keys.forEach((k, i) => {
+      const v = values[i];
+      if (v) {
+        out.set(k, v);
+      }
+    });
+    return out;
+  }
+
+  /** Which of these transaction ids the peer has already committed (one read for a whole block). */
+  async knownTransactions(txIds: readonly string[]): Promise<Set<string>> {
+    const found = await this.txIndex.getMany([...txIds]);
+    return new Set(txIds.filter((_, i) => found[i] !== undefined));
   }
 
   async rangeState(start: string, end: string, limit?: number): Promise<(StateEntry & { key: string })[]> {
@@ -173,14 +245,19 @@ export class PeerStore {
     return out;
   }
 
+  /**
+   * Not synced: a client hears of success only after the block commit, whose
+   * synced batch holds the private data; what a power loss could take from
+   * here is private data of transactions nobody was told had committed.
+   */
   async putTransient(txId: string, collection: string, rwset: Uint8Array): Promise<void> {
-    await this.transient.put(`${txId}\u0000${collection}`, rwset, { sync: true } as never);
+    await this.transient.put(`${txId}\u0000${collection}`, rwset);
   }
 
   // ---- batch builders -----------------------------------------------------------
 
-  putStateOp(key: string, entry: StateEntry): BatchOp {
-    return { type: 'put', sublevel: this.state, key, value: encodeState(entry) };
+  putStateOp(key: string, entry: StateEntry): BatchOp & { entry: StateEntry } {
+    return { type: 'put', sublevel: this.state, key, value: encodeState(entry), entry };
   }
   delStateOp(key: string): BatchOp {
     return { type: 'del', sublevel: this.state, key };
@@ -229,8 +306,16 @@ export class PeerStore {
     return { type: 'put', sublevel: this.meta, key: 'height', value: b };
   }
 
-  /** Writes a whole block's changes atomically and durably. */
-  async commit(ops: BatchOp[], sync: boolean): Promise<void> {
-    await this.db.batch(ops as never, { sync } as never);
+  /** Writes a whole block's changes atomically (and durably when `sync`), then updates the state cache. */
+  async commit(ops: BatchOp[], sync: boolean, height: number): Promise<void> {
+    this.generation += 1;
+    await this.db.batch(ops.map(({ type, sublevel, key, ...rest }) => (type === 'put' ? { type, sublevel, key, value: (rest as { value: Uint8Array }).value } : { type, sublevel, key })) as never, { sync } as never);
+    for (const op of ops) {
+      if (op.sublevel === this.state) {
+        this.remember(op.key, op.type === 'put' ? ((op as { entry?: StateEntry }).entry ?? decodeState(op.value)) : null);
+      }
+    }
+    this.heightValue = height;
+    this.generation += 1;
   }
 }

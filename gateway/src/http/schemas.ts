@@ -1,0 +1,146 @@
+/**
+ * The shapes of request bodies, query strings and path parameters. Every
+ * object is strict: a field the API does not know is refused, by name.
+ * Domain schemas are reused wherever the domain already says what is valid.
+ */
+import { z } from 'zod';
+import {
+  AGREEMENT_STATUSES,
+  DECLARATION_FIELDS,
+  RECORD_STATUSES,
+  agreementIdSchema,
+  agreementProposalSchema,
+  categorySchema,
+  declarationSchema,
+  locodeSchema,
+  mspIdSchema,
+  purposeSchema,
+  saltSchema,
+  saltsSchema,
+  ucrSchema,
+  type DeclarationField,
+} from 'customs-ledger-chaincode/domain';
+
+/** A non-negative whole number written in a query string or path. */
+const wholeNumber = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,14})$/, 'must be a whole number')
+  .transform(Number);
+
+const reason = z.string().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
+
+// ---- path parameters ---------------------------------------------------------
+
+export const agreementParams = z.strictObject({ id: agreementIdSchema });
+export const ucrParams = z.strictObject({ ucr: ucrSchema });
+export const shareParams = z.strictObject({
+  ucr: ucrSchema,
+  shareId: z.string().regex(/^[0-9a-zA-Z_-]{1,128}$/, 'must be a share id (the sharing transaction id)'),
+});
+export const blockParams = z.strictObject({ n: wholeNumber });
+
+// ---- agreements ---------------------------------------------------------------
+
+export const agreementProposalBody = agreementProposalSchema;
+export const reasonBody = z.strictObject({ reason });
+/** Accept takes no body; an empty object is tolerated. */
+export const emptyBody = z.strictObject({}).optional();
+export const agreementListQuery = z.strictObject({
+  party: mspIdSchema.optional(),
+  status: z.enum(AGREEMENT_STATUSES).optional(),
+});
+
+// ---- consignments -------------------------------------------------------------
+
+const traderSchema = z.strictObject({
+  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte hex address such as 0x52908400098527886E0F7030069857D2E4169EE7'),
+  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, 'must be a 65-byte hex signature'),
+});
+
+export const lodgeBody = z
+  .strictObject({
+    declaration: declarationSchema,
+    salts: saltsSchema.optional(),
+    trader: traderSchema.optional(),
+  })
+  .refine((b) => b.trader === undefined || b.salts !== undefined, {
+    path: ['salts'],
+    message: 'a signed lodgement must come with the salts the trader signed over',
+  });
+
+export const statusBody = z.strictObject({ status: z.enum(RECORD_STATUSES), reason });
+
+export const shareBody = z.strictObject({
+  recipient: mspIdSchema,
+  agreementId: agreementIdSchema,
+  purpose: purposeSchema,
+  categories: z
+    .array(categorySchema)
+    .min(1, 'must name at least one category')
+    .max(5)
+    .refine((c) => new Set(c).size === c.length, 'must not repeat a category')
+    .optional(),
+});
+
+export const accessBody = z.strictObject({ purpose: purposeSchema });
+
+/** Base64url of the ledger's bookmark, so a cursor is a plain URL-safe token. */
+const cursor = z
+  .string()
+  .max(1400, 'must be at most 1400 characters')
+  .regex(/^[A-Za-z0-9_-]*$/, 'must be the bookmark of a previous page')
+  .transform((b) => Buffer.from(b, 'base64url').toString('utf8'));
+
+const listValue: Record<'day' | 'office' | 'status', z.ZodType> = {
+  status: z.enum(RECORD_STATUSES),
+  office: locodeSchema,
+  day: z
+    .string()
+    .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'must be a day YYYY-MM-DD')
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'must be a real calendar date'),
+};
+
+export const listQuery = z
+  .strictObject({
+    by: z.enum(['day', 'office', 'status']),
+    value: z.string().max(64, 'must be at most 64 characters'),
+    pageSize: wholeNumber.pipe(z.number().min(1, 'must be at least 1').max(200, 'must be at most 200')).default(50),
+    bookmark: cursor.default(''),
+  })
+  .superRefine((q, ctx) => {
+    const result = listValue[q.by].safeParse(q.value);
+    if (!result.success) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: result.error.issues[0]?.message ?? `is not a valid ${q.by}` });
+    }
+  });
+
+// ---- verification ---------------------------------------------------------------
+
+export const verifyBody = z.strictObject({
+  declaration: declarationSchema,
+  salts: saltsSchema.optional(),
+});
+
+/** Each disclosed field must be a valid value of that field, with its salt. */
+const disclosure = (field: DeclarationField) =>
+  z.strictObject({ value: declarationSchema.shape[field] as z.ZodType, salt: saltSchema }).optional();
+const disclosedFields = z
+  .strictObject(Object.fromEntries(DECLARATION_FIELDS.map((f) => [f, disclosure(f)])) as Record<DeclarationField, ReturnType<typeof disclosure>>)
+  .refine((fields) => Object.values(fields).some((f) => f !== undefined), 'must disclose at least one field');
+
+export const discloseBody = z.strictObject({ ucr: ucrSchema, fields: disclosedFields });
+
+// ---- audit ---------------------------------------------------------------------------
+
+export const MAX_BLOCKS_PER_PAGE = 100;
+
+export const blocksQuery = z
+  .strictObject({ from: wholeNumber.default(0), to: wholeNumber.optional() })
+  .transform((q) => ({ from: q.from, to: q.to ?? q.from + 19 }))
+  .refine((q) => q.to >= q.from, { path: ['to'], message: 'must not be before from' })
+  .refine((q) => q.to - q.from < MAX_BLOCKS_PER_PAGE, { path: ['to'], message: `must be within ${MAX_BLOCKS_PER_PAGE} blocks of from` });
+
+export const eventsQuery = z.strictObject({
+  fromBlock: wholeNumber.default(0),
+  limit: wholeNumber.pipe(z.number().min(1, 'must be at least 1').max(1000, 'must be at most 1000')).default(100),
+});

@@ -1,0 +1,156 @@
+/**
+ * createServer: the Express app of one member authority's gateway. It does
+ * not listen; `main` (or a test, through supertest) does. Every route is
+ * under /api/v1 except /healthz, /metrics and /openapi.json.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { LedgerBackend, WalletIdentity } from '../ledger/backend';
+import type { EventCollection } from '../service/audit-service';
+import type { LedgerClientOptions } from '../service/ledger-client';
+import { createServices } from '../service/services';
+import type { TokenStore } from '../service/token-store';
+import { ApiRouter } from './api-router';
+import { Authenticator, type Wallet } from './auth';
+import { errorHandler, notFound } from './error-handler';
+import { HttpError } from './http-error';
+import { GatewayMetrics, routeLabel } from './metrics';
+import { API_PREFIX, openApiDocument } from './openapi';
+import { agreementRoutes } from './routes/agreements';
+import { auditRoutes } from './routes/audit';
+import { consignmentRoutes } from './routes/consignments';
+import { verificationRoutes } from './routes/verification';
+
+export interface RateLimit {
+  windowMs: number;
+  /** requests per client address per window */
+  limit: number;
+}
+
+export interface ServerLimits {
+  /** largest accepted JSON body, in bytes (default 256 KiB) */
+  bodyBytes?: number;
+  /** false turns rate limiting off (default: 600 requests a minute per address) */
+  rateLimit?: RateLimit | false;
+  ledger?: Partial<LedgerClientOptions>;
+  events?: EventCollection;
+}
+
+export interface ServerDeps {
+  backend: LedgerBackend;
+  wallet: { officer: WalletIdentity; admin: WalletIdentity; auditor: WalletIdentity };
+  tokens: TokenStore;
+  logger: Logger;
+  limits?: ServerLimits;
+}
+
+export const DEFAULT_BODY_BYTES = 256 * 1024;
+export const DEFAULT_RATE_LIMIT: RateLimit = { windowMs: 60_000, limit: 600 };
+
+export function createServer(deps: ServerDeps): Express {
+  const wallet: Wallet = deps.wallet;
+  for (const [role, identity] of Object.entries(wallet)) {
+    if (identity.mspId !== deps.backend.mspId) {
+      throw new Error(`the ${role} identity ${identity.label} belongs to ${identity.mspId}, not to this gateway's ${deps.backend.mspId}`);
+    }
+  }
+  const limits = deps.limits ?? {};
+  const metrics = new GatewayMetrics(deps.backend.mspId, () => deps.backend.blockHeight());
+  const services = createServices(deps.backend, wallet.auditor, metrics, {
+    ...(limits.ledger ? { ledger: limits.ledger } : {}),
+    ...(limits.events ? { events: limits.events } : {}),
+  });
+  const openapi = openApiDocument(deps.backend.mspId);
+
+  const app = express();
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  app.disable('x-powered-by');
+
+  app.use(helmet());
+  app.use(requestLog(deps.logger));
+  app.use(metrics.middleware());
+
+  app.get('/healthz', routeLabel('/healthz'), async (_req, res) => {
+    try {
+      res.json(await services.health.check());
+    } catch (err) {
+      deps.logger.warn({ err }, 'health check failed');
+      res.status(503).json({ status: 'unavailable', mspId: deps.backend.mspId });
+    }
+  });
+  app.get('/metrics', routeLabel('/metrics'), async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/openapi.json', routeLabel('/openapi.json'), (_req, res) => {
+    res.json(openapi);
+  });
+
+  const api = new ApiRouter(API_PREFIX, new Authenticator(deps.tokens, wallet));
+  agreementRoutes(api, services);
+  consignmentRoutes(api, services);
+  verificationRoutes(api, services);
+  auditRoutes(api, services);
+
+  const rate = limits.rateLimit ?? DEFAULT_RATE_LIMIT;
+  if (rate !== false) {
+    app.use(API_PREFIX, rateLimiter(rate));
+  }
+  app.use(API_PREFIX, requireJsonBody(), express.json({ limit: limits.bodyBytes ?? DEFAULT_BODY_BYTES, strict: true, type: 'application/json' }));
+  app.use(API_PREFIX, api.router);
+  app.use(notFound());
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+function requestLog(logger: Logger): RequestHandler {
+  return pinoHttp({
+    logger,
+    genReqId: (_req, res) => {
+      const id = randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    // Never the headers: they carry bearer tokens.
+    serializers: {
+      req: (req: { id: unknown; method: unknown; url: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+      res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req, res, err) => (err !== undefined || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+  });
+}
+
+function rateLimiter(rate: RateLimit): RequestHandler {
+  return rateLimit({
+    windowMs: rate.windowMs,
+    limit: rate.limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => {
+      next(new HttpError(429, 'RATE_LIMITED', `more than ${rate.limit} requests in ${rate.windowMs / 1000} s; slow down`));
+    },
+  });
+}
+
+/** A request that carries a body must say it is JSON, in UTF-8 (RFC 8259 §8.1). */
+function requireJsonBody(): RequestHandler {
+  return (req, _res, next) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? '0') > 0;
+    if (hasBody) {
+      if (req.is('application/json') === false) {
+        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'body: must be application/json', 'body');
+      }
+      const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
+      if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `body: must be UTF-8, not ${charset.slice(0, 40)}`, 'body');
+      }
+    }
+    next();
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * The gateway's one door to its LedgerBackend: submits with safe retries,
+ * queries, deadlines, and the translation of ledger failures into coded
+ * errors (a chaincode refusal becomes the LedgerRuleError it was thrown as).
+ *
+ * Retried: MVCC and phantom read conflicts, each time as a new transaction.
+ * A submit whose commit was not confirmed in time is re-checked by its
+ * transaction id and sent again only when the function is idempotent (Lodge
+ * returns the existing record for the same UCR and hash).
+ */
+import { LedgerRuleError, decodeRuleError } from 'customs-ledger-chaincode/domain';
+import {
+  LedgerError,
+  type LedgerBackend,
+  type SubmitRequest,
+  type TransactionRequest,
+  type ValidationCode,
+} from '../ledger/backend';
+import { GatewayError } from './errors';
+
+export type TransactionOutcome = 'committed' | 'refused' | 'conflict' | 'invalidated' | 'timeout' | 'unavailable' | 'failed';
+
+export interface TransactionObservation {
+  /** "contract:Function" */
+  fn: string;
+  outcome: TransactionOutcome;
+  /** the validation code the peer gave, or "NONE" when the transaction never reached validation */
+  validationCode: ValidationCode | 'NONE';
+}
+
+/** Told about every submit attempt, e.g. to count them in metrics. */
+export interface LedgerObserver {
+  transaction(observation: TransactionObservation): void;
+}
+
+export interface Committed<T> {
+  value: T;
+  transactionId: string;
+  blockNumber: number;
+}
+
+export interface LedgerClientOptions {
+  /** attempts per submit, the first included */
+  maxAttempts: number;
+  /** deadline of one backend call, in milliseconds */
+  deadlineMs: number;
+}
+
+const DEFAULTS: LedgerClientOptions = { maxAttempts: 3, deadlineMs: 30_000 };
+const RETRYABLE: readonly ValidationCode[] = ['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT'];
+
+class DeadlineExceeded extends Error {}
+
+export class LedgerClient {
+  private readonly options: LedgerClientOptions;
+
+  constructor(
+    readonly backend: LedgerBackend,
+    private readonly observer: LedgerObserver | undefined = undefined,
+    options: Partial<LedgerClientOptions> = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  get mspId(): string {
+    return this.backend.mspId;
+  }
+
+  /** Submits and waits for the commit; `idempotent` allows sending again after an unconfirmed commit. */
+  async submit<T>(request: SubmitRequest, parse: (payload: Buffer) => T, idempotent = false): Promise<Committed<T>> {
+    const fn = `${request.contract}:${request.fn}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.withDeadline(this.backend.submit(request));
+        this.observe(fn, 'committed', 'VALID');
+        return { value: parse(result.payload), transactionId: result.transactionId, blockNumber: result.blockNumber };
+      } catch (err) {
+        if (err instanceof LedgerError && err.details.validationCode !== undefined && RETRYABLE.includes(err.details.validationCode)) {
+          this.observe(fn, 'conflict', err.details.validationCode);
+          if (attempt < this.options.maxAttempts) {
+            continue;
+          }
+          throw new GatewayError('LEDGER_CONFLICT', `${fn} kept conflicting with concurrent transactions; try again`, {
+            attempts: attempt,
+          }, { cause: err });
+        }
+        if (isUnconfirmedCommit(err)) {
+          this.observe(fn, 'timeout', 'NONE');
+          const transactionId = err instanceof LedgerError ? err.transactionId : undefined;
+          const status = transactionId === undefined ? undefined : await this.statusOf(transactionId);
+          if (status !== undefined && status !== 'VALID' && !RETRYABLE.includes(status)) {
+            throw new GatewayError('LEDGER_FAILURE', `${fn} was invalidated by the ledger (${status})`, {
+              transactionId: transactionId ?? null,
+              validationCode: status,
+            });
+          }
+          if (idempotent && attempt < this.options.maxAttempts) {
+            continue;
+          }
+          throw new GatewayError('LEDGER_TIMEOUT', `the ledger did not confirm ${fn} in time; check transaction ${transactionId ?? '(unknown)'}`, {
+            transactionId: transactionId ?? null,
+            committed: status === 'VALID',
+          }, { cause: err });
+        }
+        throw this.translate(fn, err);
+      }
+    }
+  }
+
+  /** Runs a query on the authority's own peer. */
+  async evaluate<T>(request: TransactionRequest, parse: (payload: Buffer) => T): Promise<T> {
+    const fn = `${request.contract}:${request.fn}`;
+    let payload: Buffer;
+    try {
+      payload = await this.withDeadline(this.backend.evaluate(request));
+    } catch (err) {
+      if (err instanceof DeadlineExceeded) {
+        throw new GatewayError('LEDGER_TIMEOUT', `the ledger did not answer ${fn} in time`);
+      }
+      throw this.translate(fn, err, false);
+    }
+    return parse(payload);
+  }
+
+  /** Any other backend call, under the same deadline and error translation. */
+  async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await this.withDeadline(run());
+    } catch (err) {
+      if (err instanceof DeadlineExceeded) {
+        throw new GatewayError('LEDGER_TIMEOUT', `the ledger did not answer ${what} in time`);
+      }
+      throw this.translate(what, err, false);
+    }
+  }
+
+  private async statusOf(transactionId: string): Promise<ValidationCode | undefined> {
+    try {
+      return (await this.withDeadline(this.backend.transactionStatus(transactionId)))?.validationCode;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private translate(fn: string, err: unknown, observed = true): Error {
+    if (!(err instanceof LedgerError)) {
+      if (observed) {
+        this.observe(fn, 'failed', 'NONE');
+      }
+      return err instanceof Error ? err : new Error(String(err));
+    }
+    const refusal = err.details.chaincodeMessage === undefined ? undefined : decodeRuleError(err.details.chaincodeMessage);
+    if (refusal) {
+      if (observed) {
+        this.observe(fn, 'refused', 'NONE');
+      }
+      return new LedgerRuleError(refusal.code, refusal.message, refusal.details);
+    }
+    if (err.stage === 'connect') {
+      if (observed) {
+        this.observe(fn, 'unavailable', 'NONE');
+      }
+      return new GatewayError('LEDGER_UNAVAILABLE', `the authority's peer cannot be reached (${fn})`, {}, { cause: err });
+    }
+    if (observed) {
+      this.observe(fn, err.details.validationCode === undefined ? 'failed' : 'invalidated', err.details.validationCode ?? 'NONE');
+    }
+    return new GatewayError('LEDGER_FAILURE', `${fn} failed at ${err.stage}`, {
+      transactionId: err.transactionId ?? null,
+      validationCode: err.details.validationCode ?? null,
+    }, { cause: err });
+  }
+
+  private observe(fn: string, outcome: TransactionOutcome, validationCode: ValidationCode | 'NONE'): void {
+    this.observer?.transaction({ fn, outcome, validationCode });
+  }
+
+  private withDeadline<T>(promise: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DeadlineExceeded('deadline exceeded')), this.options.deadlineMs);
+      timer.unref();
+    });
+    return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+  }
+}
+
+/** A submit that may or may not have committed: the commit wait ran out, or our own deadline did. */
+function isUnconfirmedCommit(err: unknown): boolean {
+  return err instanceof DeadlineExceeded || (err instanceof LedgerError && err.stage === 'commit' && err.details.validationCode === undefined);
+}
