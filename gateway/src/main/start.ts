@@ -1,0 +1,162 @@
+/**
+ * `npm start`: the embedded network with one REST gateway per member
+ * authority, each on its own port. A new network gets demo data; the URLs
+ * and, when they are new, the bearer tokens are printed. Ctrl-C stops the
+ * gateways, then the network, cleanly.
+ */
+import './quiet-chaincode-logs';
+import { mkdir, rm, access } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { destination, pino } from 'pino';
+import { createServer, FileTokenStore, ROLES, type IssuedToken } from '../http';
+import { backends, EmbeddedNetwork } from '../ledger';
+import { loadMembers } from '../config/members';
+import { ApiClient } from './api-client';
+import { parseStartConfig } from './config';
+import { loadDemo, type DemoAuthority } from './demo';
+
+const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolvePort(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+export async function start(argv: readonly string[]): Promise<() => Promise<void>> {
+  const config = parseStartConfig(argv);
+  const members = await loadMembers(config.membersFile);
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const logger = pino(
+    { level: config.logLevel, base: { service: 'customs-ledger' } },
+    config.logFile ? destination({ dest: config.logFile, mkdir: true, sync: false }) : destination(1),
+  );
+  const isNew = !(await exists(join(config.dataDir, 'orderer')));
+  const network = await EmbeddedNetwork.start({
+    dataDir: config.dataDir,
+    channelId: members.channel,
+    members: members.members.map((m) => m.mspId),
+    chaincode: { name: members.chaincode },
+    syncWrites: config.syncWrites,
+  });
+  for (const peer of network.allPeers()) {
+    peer.on('missingPrivateData', (info: unknown) => logger.warn({ peer: peer.mspId, info }, 'private data missing at commit'));
+    peer.on('error', (err: unknown) => logger.error({ peer: peer.mspId, err }, 'peer failed to commit a block'));
+  }
+
+  const servers: Server[] = [];
+  const authorities: (DemoAuthority & { url: string; tokens: IssuedToken[]; name: string })[] = [];
+  for (const [i, member] of members.members.entries()) {
+    const wallet = network.wallet(member.mspId);
+    const tokenFile = join(config.dataDir, 'gateways', member.mspId, 'tokens.json');
+    if (config.newTokens) {
+      await rm(tokenFile, { force: true });
+    }
+    const { store, issued } = await FileTokenStore.open(
+      tokenFile,
+      ROLES.map((role) => ({ label: wallet[role].label, role })),
+    );
+    const app = createServer({
+      backend: backends.embedded(network, member.mspId),
+      wallet,
+      tokens: store,
+      logger: logger.child({ msp: member.mspId }),
+    });
+    const http = createHttpServer(app);
+    const port = await listen(http, config.basePort === 0 ? member.gatewayPort : config.basePort + i, config.host);
+    servers.push(http);
+    const url = `http://${config.host}:${port}`;
+    const token = (role: string) => issued.find((t) => t.role === role)?.token;
+    authorities.push({
+      name: member.name,
+      mspId: member.mspId,
+      country: member.country,
+      office: `${member.country}${({ NL: 'RTM', BE: 'ANR', DE: 'HAM' } as Record<string, string>)[member.country] ?? 'AAA'}`,
+      url,
+      tokens: issued,
+      officer: new ApiClient(url, token('officer')),
+      admin: new ApiClient(url, token('admin')),
+    });
+  }
+
+  let demo: Awaited<ReturnType<typeof loadDemo>> | undefined;
+  if (isNew && config.demo) {
+    demo = await loadDemo(authorities, members.channel, config.dataDir);
+  }
+
+  out(`customs-ledger: embedded network on channel "${members.channel}", data in ${config.dataDir}${isNew ? ' (new)' : ''}`);
+  out(`ledger height: ${network.orderer.height} blocks`);
+  out();
+  for (const a of authorities) {
+    out(`${a.mspId.padEnd(14)} ${a.url}   (${a.name})`);
+    for (const t of a.tokens) {
+      out(`  ${t.role.padEnd(8)} token: ${t.token}`);
+    }
+  }
+  if (authorities.some((a) => a.tokens.length > 0)) {
+    out();
+    out('Tokens are shown once and stored only as hashes; `npm start -- --new-tokens` issues new ones.');
+  } else {
+    out();
+    out('Tokens were issued at the first start; `npm start -- --new-tokens` issues and prints new ones.');
+  }
+  if (demo) {
+    out();
+    out(`demo: agreement ${demo.agreementId}; consignments ${demo.ucrs.join(', ')}`);
+    out(`demo traders (keys in ${join(config.dataDir, 'demo-traders')}): ${demo.traders.map((t) => `${t.name} ${t.address}`).join(', ')}`);
+  }
+  const first = authorities[0]!;
+  out();
+  out('try:');
+  out(`  curl -s ${first.url}/healthz`);
+  out(`  curl -s -H "Authorization: Bearer <${first.mspId} officer token>" ${first.url}/api/v1/consignments?by=status\\&value=held`);
+  out();
+  out('Ctrl-C stops the network.');
+  logger.info({ gateways: authorities.map((a) => ({ msp: a.mspId, url: a.url })) }, 'customs-ledger started');
+
+  let stopping: Promise<void> | undefined;
+  return () =>
+    (stopping ??= (async () => {
+      for (const server of servers) {
+        await new Promise<void>((done) => server.close(() => done()));
+      }
+      await network.close();
+      logger.info('customs-ledger stopped');
+      logger.flush();
+    })());
+}
+
+if (require.main === module) {
+  start(process.argv.slice(2))
+    .then((stop) => {
+      const shutdown = (signal: string): void => {
+        out(`\n${signal}: stopping gateways and network...`);
+        stop()
+          .then(() => process.exit(0))
+          .catch((err: unknown) => {
+            process.stderr.write(`shutdown failed: ${String(err)}\n`);
+            process.exit(1);
+          });
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+    })
+    .catch((err: unknown) => {
+      process.stderr.write(`customs-ledger: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+}
