@@ -751,8 +751,8 @@ export class ConsignmentContract extends Contract {
       if (!stored) {
         return null;
       }
-      const salts = Object.fromEntries(PRIVATE_FIELDS.map((f) => [f, stored.salts[f]])) as Partial<Salts>;
-      return { fields: stored.fields, salts, categories: [...new Set(PRIVATE_FIELDS.map(categoryOf))].sort(), sources: ['own'] };
+      // Every field's salt, public fields' too: the originator can then prove any field, and give a trader back its salts.
+      return { fields: stored.fields, salts: stored.salts, categories: [...new Set(PRIVATE_FIELDS.map(categoryOf))].sort(), sources: ['own'] };
     }
     const copies = (await collect(await ctx.stub.getPrivateDataByPartialCompositeKey(collection, SHARED, [record.ucr]))).map(
       (kv) => asCopy(jsonOf(kv.value, kv.key)),
