@@ -11,6 +11,58 @@ import type { SimulationStub } from './simulation';
 
 const requireFromHere = createRequire(__filename);
 
+/**
+ * Two costs of running the contract libraries in a long-lived process, both
+ * measured at over a third of a point read:
+ * - winston (their logger) formats every message, debug ones included,
+ *   before any level check; and "critical" maps to a level winston does not
+ *   know. Messages above a logger's level are dropped before formatting.
+ * - ClientIdentity parses the creator's PEM with @fidm/x509 on every
+ *   invocation; the parse is memoised by PEM text (the result is only read).
+ */
+function trimLibraryOverheads(): void {
+  const fromShim = createRequire(requireFromHere.resolve('fabric-shim'));
+  const winston = fromShim('winston') as {
+    Logger: { prototype: { _transform: (info: Record<string | symbol, unknown>, enc: string, cb: () => void) => void } };
+  };
+  const LEVEL = Symbol.for('level');
+  const proto = winston.Logger.prototype as unknown as {
+    _transform: (this: { levels: Record<string, number>; level: string }, info: Record<string | symbol, unknown>, enc: string, cb: () => void) => void;
+    __customsLedgerTrimmed?: boolean;
+  };
+  if (!proto.__customsLedgerTrimmed) {
+    const original = proto._transform;
+    proto._transform = function (info, enc, cb) {
+      const max = this.levels[this.level];
+      const level = this.levels[String(info[LEVEL] ?? info.level)];
+      if (max === undefined || (level !== undefined && level > max)) {
+        cb();
+        return;
+      }
+      original.call(this, info, enc, cb);
+    };
+    proto.__customsLedgerTrimmed = true;
+  }
+  const x509 = fromShim('@fidm/x509') as { Certificate: { fromPEM: (pem: Buffer) => unknown; __memo?: boolean } };
+  if (!x509.Certificate.__memo) {
+    const parse = x509.Certificate.fromPEM.bind(x509.Certificate);
+    const memo = new Map<string, unknown>();
+    x509.Certificate.fromPEM = (pem: Buffer): unknown => {
+      const key = pem.toString();
+      let cert = memo.get(key);
+      if (cert === undefined) {
+        cert = parse(pem);
+        if (memo.size > 10_000) {
+          memo.clear();
+        }
+        memo.set(key, cert);
+      }
+      return cert;
+    };
+    x509.Certificate.__memo = true;
+  }
+}
+
 interface ChaincodeResponse {
   status: number;
   message?: string;
@@ -40,6 +92,7 @@ export class ContractHost {
   private readonly dispatcher: ContractDispatcher;
 
   constructor(contracts: readonly (new () => unknown)[], title: string, version: string) {
+    trimLibraryOverheads();
     const ChaincodeFromContract = requireFromHere('fabric-shim/lib/contract-spi/chaincodefromcontract.js') as DispatcherClass;
     const serializers = { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } };
     this.dispatcher = new ChaincodeFromContract(contracts, serializers, {}, title, version);
