@@ -5,7 +5,37 @@
  * signature cannot be replayed onto another record, version, authority or
  * channel.
  */
-import { Signature, TypedDataEncoder, getAddress, id, recoverAddress, type TypedDataDomain, type TypedDataField } from 'ethers';
+import { createRequire } from 'node:module';
+import {
+  Signature,
+  TypedDataEncoder,
+  dataSlice,
+  getAddress,
+  getBytes,
+  id,
+  keccak256,
+  recoverAddress,
+  type TypedDataDomain,
+  type TypedDataField,
+} from 'ethers';
+
+interface NativeSecp256k1 {
+  ecdsaRecover(signature: Uint8Array, recid: number, message: Uint8Array, compressed: boolean): Uint8Array;
+}
+
+/**
+ * libsecp256k1 through the `secp256k1` package's prebuilt binding recovers a
+ * public key some fifty times faster than ethers' JavaScript; the result is
+ * the same curve arithmetic, so endorsers agree whichever one they have.
+ * Without the binding (or on a platform it has no build for) ethers is used.
+ */
+const native: NativeSecp256k1 | undefined = (() => {
+  try {
+    return createRequire(__filename)('secp256k1') as NativeSecp256k1;
+  } catch {
+    return undefined;
+  }
+})();
 
 export const SIGNING_DOMAIN_NAME = 'customs-ledger';
 export const SIGNING_DOMAIN_VERSION = '1';
@@ -71,7 +101,14 @@ export function declarationTypedData(channelId: string, facts: SignedDeclaration
  */
 export function recoverSigner(digest: string, signature: string): string | undefined {
   try {
-    return recoverAddress(digest, Signature.from(signature));
+    // Signature.from refuses malformed and high-S (malleated) signatures before any curve work.
+    const sig = Signature.from(signature);
+    if (native) {
+      const compact = Buffer.concat([getBytes(sig.r), getBytes(sig.s)]);
+      const publicKey = native.ecdsaRecover(compact, sig.yParity, getBytes(digest), false);
+      return getAddress(dataSlice(keccak256(publicKey.subarray(1)), 12));
+    }
+    return recoverAddress(digest, sig);
   } catch {
     return undefined;
   }
