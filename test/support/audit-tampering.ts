@@ -8,7 +8,7 @@ import { decodeBlock, withValidationCodes } from 'customs-ledger-gateway/dist/le
 import { decodeEnvelope, type Signer } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
 import type { ValidationCode } from 'customs-ledger-gateway/dist/ledger';
 import type { AuditRule } from 'customs-ledger-gateway/dist/audit';
-import { rechain, resign, withEnvelopes, withPreviousHash } from './audit-forgery';
+import { appendBlock, rechain, resign, withEnvelopes, withPreviousHash } from './audit-forgery';
 
 export interface TamperedLedger {
   name: string;
@@ -17,7 +17,7 @@ export interface TamperedLedger {
   expect: { block: number; tx?: number; rule?: AuditRule };
 }
 
-const FLIP_POSITIONS = [0.02, 0.1, 0.35, 0.6, 0.85, 0.99];
+const FLIP_POSITIONS = [0.01, 0.03, 0.06, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.97, 0.995];
 
 function flipByte(bytes: Uint8Array, at: number): Uint8Array {
   const copy = Uint8Array.from(bytes);
@@ -26,7 +26,8 @@ function flipByte(bytes: Uint8Array, at: number): Uint8Array {
   return copy;
 }
 
-export function* tamperedCopies(clean: readonly Uint8Array[], foreignKey: Signer, orderer: Signer): Generator<TamperedLedger> {
+/** `foreignKeys`: keys of at least two organisations; a transaction is re-signed with one not its creator's. */
+export function* tamperedCopies(clean: readonly Uint8Array[], foreignKeys: readonly Signer[], orderer: Signer): Generator<TamperedLedger> {
   const replaceAt = (n: number, bytes: Uint8Array): Uint8Array[] => clean.map((b, i) => (i === n ? bytes : b));
   for (let n = 0; n < clean.length; n++) {
     const block = decodeBlock(clean[n]!);
@@ -48,13 +49,19 @@ export function* tamperedCopies(clean: readonly Uint8Array[], foreignKey: Signer
       const codes = block.validationCodes.map((c, k) => (k === i ? flipped : c));
       yield { name: `block ${n} tx ${i}: validation code ${code} → ${flipped}`, blocks: replaceAt(n, withValidationCodes(clean[n]!, codes)), expect: { block: n, tx: i, rule: 'validation-code' } };
       if (n > 0 && code === 'VALID') {
-        const envelopes = block.envelopes.map((e, k) => (k === i ? resign(e, foreignKey) : e));
         const creator = decodeEnvelope(block.envelopes[i]!).creator.mspId;
+        const foreignKey = foreignKeys.find((k) => k.mspId !== creator)!;
+        const envelopes = block.envelopes.map((e, k) => (k === i ? resign(e, foreignKey) : e));
         // The orderer colluded: the chain is re-cut with its key, so only the signature check can tell.
         yield {
           name: `block ${n} tx ${i}: ${creator}'s transaction re-signed by a foreign key, chain re-cut`,
           blocks: rechain(replaceAt(n, withEnvelopes(clean[n]!, envelopes)), n, orderer),
           expect: { block: n, tx: i, rule: 'creator-signature' },
+        };
+        yield {
+          name: `block ${n} tx ${i}: replayed in a new block the orderer cut, marked VALID`,
+          blocks: appendBlock(clean, [block.envelopes[i]!], ['VALID'], orderer),
+          expect: { block: clean.length, tx: 0, rule: 'duplicate-txid' },
         };
       }
     }

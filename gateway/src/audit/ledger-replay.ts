@@ -1,0 +1,309 @@
+/**
+ * The auditor's replay of the ledger from raw block bytes: the hash chain
+ * and the orderer's signature on every header, the data hash over every
+ * block's transactions, each validation code derived again and compared
+ * with the one the peer wrote, DESIGN's rules on every transaction that the
+ * peer or the replay holds valid, and the world state rebuilt into a LevelDB
+ * that a later replay continues from (the checkpoint).
+ */
+import { createHash } from 'node:crypto';
+import { common } from '@hyperledger/fabric-protos';
+import type { ValidationCode } from '../ledger/backend';
+import { blockDataHash, blockHeaderBytes, blockHeaderHash, decodeBlock, type DecodedBlock } from '../ledger/fabric-format/block';
+import { verifySignature } from '../ledger/fabric-format/signing';
+import { decodeEnvelope, type DecodedTransaction } from '../ledger/fabric-format/transaction';
+import { checkAgreementWrites } from './agreement-rules';
+import type { BlockSource } from './block-source';
+import { ChannelTrust } from './channel-trust';
+import { finding, type Finding, type FindingSite } from './finding';
+import { checkPurgeWrites } from './purge-rules';
+import { checkRecordWrites } from './record-rules';
+import type { ReplayPosition, ReplayState, Version } from './replay-state';
+import type { RuleContext } from './rule-context';
+import { checkShareWrites } from './sharing-rules';
+import { deriveValidationCode, type Derivation } from './transaction-validation';
+
+export interface ReplayProgress {
+  block: number;
+  height: number;
+  transactions: number;
+}
+
+export interface ReplayRunOptions {
+  /** last block to replay, inclusive (default: the newest) */
+  to?: number;
+  /** findings of blocks before this one are not reported (they are still replayed into the state) */
+  reportFrom?: number;
+  chaincode: string;
+  /** hex header hash of block 0 the auditor trusts, obtained out of band */
+  expectedGenesisHash?: string;
+  onProgress?: (p: ReplayProgress) => void;
+}
+
+export interface RunSummary {
+  channelId: string;
+  genesisHash: string;
+  fromBlock: number;
+  toBlock: number;
+  height: number;
+  blocks: number;
+  transactions: number;
+  validTransactions: number;
+  findings: Finding[];
+  headHash: string;
+}
+
+/** The time a block was cut, as near as its content says: its first transaction's timestamp. */
+function blockTime(block: DecodedBlock): Date {
+  try {
+    return block.envelopes[0] ? decodeEnvelope(block.envelopes[0]).timestamp : new Date();
+  } catch {
+    return new Date();
+  }
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
+
+export class LedgerReplayer {
+  private trust: ChannelTrust | undefined;
+
+  constructor(
+    private readonly source: BlockSource,
+    readonly state: ReplayState,
+  ) {}
+
+  /** Replays from the state's position up to `to`. */
+  async run(options: ReplayRunOptions): Promise<RunSummary> {
+    const height = await this.source.height();
+    const start = (await this.state.position()) ?? { next: 0, previousHash: '', genesisHash: '', channelId: '' };
+    const to = Math.min(options.to ?? height - 1, height - 1);
+    const reportFrom = options.reportFrom ?? start.next;
+    const findings: Finding[] = [];
+    let position: ReplayPosition = start;
+    let transactions = 0;
+    let valid = 0;
+    if (start.next > 0 && !this.trust) {
+      findings.push(...(await this.resume(start)));
+    }
+    if (start.next > height) {
+      findings.push(finding({ block: height, tx: null, txId: null }, 'chain-truncated', `the checkpoint reached block ${start.next - 1}, the source now holds only ${height} blocks`));
+    }
+    for (let n = start.next; n <= to; n++) {
+      const result = await this.replayBlock(n, position, options);
+      if (result.fatal) {
+        // Without the channel's trust nothing further can be checked; the checkpoint is left as it was.
+        findings.push(...result.findings);
+        break;
+      }
+      position = result.position;
+      transactions += result.transactions;
+      valid += result.valid;
+      const reported = n >= reportFrom ? result.findings : [];
+      await this.state.commitBlock(position, reported);
+      findings.push(...reported);
+      options.onProgress?.({ block: n, height, transactions });
+    }
+    return {
+      channelId: position.channelId,
+      genesisHash: position.genesisHash,
+      fromBlock: start.next,
+      toBlock: to,
+      height,
+      blocks: Math.max(0, to - start.next + 1),
+      transactions,
+      validTransactions: valid,
+      findings,
+      headHash: position.previousHash,
+    };
+  }
+
+  /** Reads the channel's trust again when continuing from a checkpoint, and checks that block 0 is the one replayed before. */
+  private async resume(position: ReplayPosition): Promise<Finding[]> {
+    const site = { block: 0, tx: null, txId: null };
+    try {
+      const genesis = decodeBlock(await this.source.block(0));
+      this.trust = ChannelTrust.fromGenesis(genesis);
+      const hash = hex(blockHeaderHash(0, genesis.previousHash, genesis.dataHash));
+      return hash === position.genesisHash ? [] : [finding(site, 'genesis-config', `block 0 is not the genesis block the checkpoint was built from`)];
+    } catch (err) {
+      return [finding(site, 'genesis-config', `block 0 cannot be read: ${(err as Error).message}`)];
+    }
+  }
+
+  private async replayBlock(
+    n: number,
+    position: ReplayPosition,
+    options: ReplayRunOptions,
+  ): Promise<{ position: ReplayPosition; findings: Finding[]; transactions: number; valid: number; fatal?: boolean }> {
+    const findings: Finding[] = [];
+    const blockSite: FindingSite = { block: n, tx: null, txId: null };
+    const report = (site: FindingSite, rule: Finding['rule'], message: string): void => {
+      findings.push(finding(site, rule, message));
+    };
+    let block: DecodedBlock;
+    try {
+      block = decodeBlock(await this.source.block(n));
+    } catch (err) {
+      report(blockSite, 'block-decode', `block ${n} cannot be read: ${(err as Error).message}`);
+      return { position: { ...position, next: n + 1, previousHash: '' }, findings, transactions: 0, valid: 0, fatal: n === 0 || !this.trust };
+    }
+    const headerHash = hex(blockHeaderHash(block.number, block.previousHash, block.dataHash));
+    if (block.number !== n) {
+      report(blockSite, 'block-number', `block ${n} of the store says it is block ${block.number}`);
+    }
+    if (n === 0) {
+      if (block.previousHash.length !== 0) {
+        report(blockSite, 'previous-hash', 'the genesis block names a previous block');
+      }
+      if (options.expectedGenesisHash !== undefined && options.expectedGenesisHash !== headerHash) {
+        report(blockSite, 'genesis-config', `the genesis block hash ${headerHash} is not the trusted ${options.expectedGenesisHash}`);
+      }
+      try {
+        this.trust = ChannelTrust.fromGenesis(block);
+        this.trust.problems.forEach((p) => report(blockSite, 'genesis-config', p));
+      } catch (err) {
+        report(blockSite, 'genesis-config', `the channel configuration cannot be read: ${(err as Error).message}`);
+        return { position, findings, transactions: 0, valid: 0, fatal: true };
+      }
+      position = { next: 0, previousHash: '', genesisHash: headerHash, channelId: this.trust.channelId };
+    } else if (position.previousHash !== '' && hex(block.previousHash) !== position.previousHash) {
+      report(blockSite, 'previous-hash', `block ${n} names previous hash ${hex(block.previousHash).slice(0, 16)}…, block ${n - 1}'s header hash is ${position.previousHash.slice(0, 16)}…`);
+    }
+    const trust = this.trust!;
+    if (!blockDataHash(block.envelopes).equals(block.dataHash)) {
+      report(blockSite, 'data-hash', `the data hash of block ${n} is not the hash of its ${block.envelopes.length} transactions`);
+    }
+    this.checkOrdererSignature(block, trust, blockTime(block), (m) => report(blockSite, 'orderer-signature', m));
+    const codes = block.validationCodes;
+    if (block.envelopes.length === 0) {
+      report(blockSite, 'transaction-format', `block ${n} holds no transaction`);
+    }
+
+    let valid = 0;
+    for (const [i, envelope] of block.envelopes.entries()) {
+      const version: Version = { block: n, tx: i };
+      let tx: DecodedTransaction | undefined;
+      let derivation: Derivation;
+      const site: FindingSite = { block: n, tx: i, txId: null };
+      try {
+        tx = decodeEnvelope(envelope);
+        site.txId = tx.transactionId;
+        derivation =
+          n === 0 && i === 0 && tx.headerType === common.HeaderType.CONFIG
+            ? { code: 'VALID', reason: null, endorsers: [] }
+            : await deriveValidationCode(tx, { trust, state: this.state, chaincode: options.chaincode });
+      } catch (err) {
+        derivation = { code: 'INVALID_OTHER_REASON', reason: { rule: 'transaction-format', message: `the envelope cannot be decoded: ${(err as Error).message}` }, endorsers: [] };
+      }
+      const recorded: ValidationCode = codes[i] ?? 'INVALID_OTHER_REASON';
+      if (recorded !== derivation.code) {
+        const why = derivation.reason ? `: ${derivation.reason.message}` : '';
+        report(site, 'validation-code', `the peer recorded ${recorded}, the replay derives ${derivation.code}${why}`);
+        if (recorded === 'VALID' && derivation.reason) {
+          report(site, derivation.reason.rule, derivation.reason.message);
+        }
+      }
+      if (tx && tx.transactionId !== '') {
+        this.checkTransactionId(tx, (m) => report(site, 'tx-id', m));
+        this.state.recordTransaction(tx.transactionId, version);
+      }
+      if (!tx || tx.headerType !== common.HeaderType.ENDORSER_TRANSACTION) {
+        continue;
+      }
+      if (recorded === 'VALID' || derivation.code === 'VALID') {
+        const endorsers = derivation.endorsers.length > 0 || tx.endorsements.length === 0 ? derivation.endorsers : this.validEndorsers(tx, trust);
+        const ctx: RuleContext = {
+          tx,
+          site,
+          state: this.state,
+          endorsers: new Set(endorsers.filter((e) => e.isPeer).map((e) => e.mspId)),
+          at: tx.timestamp.toISOString(),
+          report: (rule, message) => report(site, rule, message),
+        };
+        await checkRecordWrites(ctx);
+        await checkShareWrites(ctx);
+        await checkPurgeWrites(ctx);
+        await checkAgreementWrites(ctx);
+      }
+      if (derivation.code === 'VALID') {
+        valid += 1;
+        await this.apply(tx, version);
+      }
+    }
+    if (codes.length !== block.envelopes.length) {
+      report(blockSite, 'validation-code', `block ${n} has ${block.envelopes.length} transactions and ${codes.length} validation codes`);
+    }
+    return {
+      position: { ...position, next: n + 1, previousHash: headerHash },
+      findings,
+      transactions: block.envelopes.length,
+      valid,
+    };
+  }
+
+  private checkOrdererSignature(block: DecodedBlock, trust: ChannelTrust, at: Date, report: (message: string) => void): void {
+    if (block.ordererSignatures.length === 0) {
+      report(`block ${block.number} carries no orderer signature`);
+      return;
+    }
+    const header = blockHeaderBytes(block.number, block.previousHash, block.dataHash);
+    const problems: string[] = [];
+    for (const s of block.ordererSignatures) {
+      const identity = trust.checkOrderer(s.mspId, s.certificatePem, at);
+      if (!identity.valid) {
+        problems.push(identity.reason);
+      } else if (!verifySignature(s.certificatePem, Buffer.concat([s.signatureHeader, header]), s.signature)) {
+        problems.push(`the signature of ${s.mspId} does not verify over this header`);
+      } else {
+        return;
+      }
+    }
+    report(`no valid orderer signature on block ${block.number}: ${problems.join('; ')}`);
+  }
+
+  private checkTransactionId(tx: DecodedTransaction, report: (message: string) => void): void {
+    if (tx.headerType !== common.HeaderType.ENDORSER_TRANSACTION) {
+      return;
+    }
+    try {
+      const header = common.Payload.deserializeBinary(tx.payloadBytes).getHeader()!;
+      const sh = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
+      const expected = sha256(Buffer.concat([sh.getNonce_asU8(), sh.getCreator_asU8()])).toString('hex');
+      if (expected !== tx.transactionId) {
+        report(`transaction id ${tx.transactionId} is not derived from its nonce and creator`);
+      }
+    } catch {
+      report('the transaction header cannot be read');
+    }
+  }
+
+  private validEndorsers(tx: DecodedTransaction, trust: ChannelTrust): { mspId: string; isPeer: boolean }[] {
+    return tx.endorsements.flatMap((e) => {
+      const check = trust.checkMember(e.mspId, e.certificatePem, tx.timestamp);
+      return check.valid && verifySignature(e.certificatePem, Buffer.concat([tx.proposalResponsePayload, e.endorser]), e.signature)
+        ? [{ mspId: e.mspId, isPeer: check.isPeer }]
+        : [];
+    });
+  }
+
+  /** Applies a valid transaction's writes, key-level policies and private-data hashes. */
+  private async apply(tx: DecodedTransaction, version: Version): Promise<void> {
+    for (const w of tx.rwset.writes) {
+      const before = await this.state.get(w.key);
+      this.state.put(w.key, w.value === null ? null : { value: w.value, version, validationParameter: before?.validationParameter ?? null });
+    }
+    for (const m of tx.rwset.metadataWrites) {
+      const current = await this.state.get(m.key);
+      if (current) {
+        this.state.put(m.key, { ...current, validationParameter: m.validationParameter && m.validationParameter.length > 0 ? m.validationParameter : null });
+      }
+    }
+    for (const c of tx.rwset.collections) {
+      for (const w of c.hashedWrites) {
+        const keyHash = w.keyHash.toString('hex');
+        this.state.putPrivateHash(c.collection, keyHash, w.isDelete || w.isPurge || !w.valueHash ? null : { valueHash: w.valueHash, version });
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Consignment records belong to their originator: every write of a record
+ * or of its index keys is made by the originator's identity and endorsed by
+ * the originator's peer, the lodged facts never change, and a trader's
+ * EIP-712 signature, when there is one, is valid on this channel.
+ */
+import { verifyDeclarationSignature, type ConsignmentRecord } from 'customs-ledger-chaincode/domain';
+import { parseConsignmentRecord } from './documents';
+import { compositeKey, parseOrReport, readDocument, writesOf, type RuleContext } from './rule-context';
+
+const INDEXES = ['consignment-status', 'consignment-office', 'consignment-day'];
+const verified = new Map<string, boolean>();
+
+export async function checkRecordWrites(ctx: RuleContext): Promise<void> {
+  const owners = new Map<string, string>();
+  for (const w of writesOf(ctx.tx, 'consignment')) {
+    const ucr = w.attributes[0] ?? '';
+    const before = await readDocument(ctx, w.key, parseConsignmentRecord);
+    const after = w.value === null ? null : parseOrReport(ctx, w.value, parseConsignmentRecord);
+    const owner = before?.originator ?? after?.originator;
+    if (owner === undefined) {
+      continue;
+    }
+    owners.set(ucr, owner);
+    if (after === null) {
+      ctx.report('record-write', `record ${ucr} of ${owner} was deleted`);
+    }
+    checkOwnerWrite(ctx, owner, `record ${ucr}`);
+    if (after) {
+      if (after.originator !== owner) {
+        ctx.report('foreign-record-write', `record ${ucr} of ${owner} was rewritten as ${after.originator}'s`);
+      }
+      if (after.ucr !== ucr) {
+        ctx.report('record-write', `the record under key ${ucr} names UCR ${after.ucr}`);
+      }
+      if (before && lodgedFactsChanged(before, after)) {
+        ctx.report('record-write', `the lodged facts of record ${ucr} (hash, field root, trader, signature or version) changed`);
+      } else if (!before) {
+        checkTraderSignature(ctx, after);
+      }
+    }
+  }
+  for (const index of INDEXES) {
+    for (const w of writesOf(ctx.tx, index)) {
+      const ucr = w.attributes.at(-1) ?? '';
+      const owner = owners.get(ucr) ?? (await readDocument(ctx, compositeKey('consignment', [ucr]), parseConsignmentRecord))?.originator;
+      if (owner === undefined) {
+        ctx.report('record-write', `index ${index} names ${ucr}, which has no record`);
+      } else {
+        checkOwnerWrite(ctx, owner, `${index} index of ${ucr}`);
+      }
+    }
+  }
+}
+
+function checkOwnerWrite(ctx: RuleContext, owner: string, what: string): void {
+  if (ctx.tx.creator.mspId !== owner) {
+    ctx.report('foreign-record-write', `${ctx.tx.creator.mspId} wrote ${what}, which belongs to ${owner}`);
+  }
+  if (!ctx.endorsers.has(owner)) {
+    ctx.report('originator-endorsement', `${what} was written without the endorsement of its originator ${owner}`);
+  }
+}
+
+function lodgedFactsChanged(a: ConsignmentRecord, b: ConsignmentRecord): boolean {
+  return (
+    a.declarationHash !== b.declarationHash ||
+    a.fieldRoot !== b.fieldRoot ||
+    a.trader !== b.trader ||
+    a.traderSignature !== b.traderSignature ||
+    a.declarationVersion !== b.declarationVersion ||
+    a.lodgeTxId !== b.lodgeTxId
+  );
+}
+
+function checkTraderSignature(ctx: RuleContext, record: ConsignmentRecord): void {
+  if ((record.trader === null) !== (record.traderSignature === null)) {
+    ctx.report('trader-signature', `record ${record.ucr} has a trader without a signature or a signature without a trader`);
+    return;
+  }
+  if (record.trader === null || record.traderSignature === null) {
+    return;
+  }
+  const facts = {
+    ucr: record.ucr,
+    declarationHash: record.declarationHash,
+    fieldRoot: record.fieldRoot,
+    authority: record.originator,
+    version: record.declarationVersion,
+  };
+  const cacheKey = `${ctx.tx.channelId}|${record.ucr}|${record.declarationHash}|${record.fieldRoot}|${record.originator}|${record.declarationVersion}|${record.trader}|${record.traderSignature}`;
+  let ok = verified.get(cacheKey);
+  if (ok === undefined) {
+    try {
+      ok = verifyDeclarationSignature(ctx.tx.channelId, facts, record.trader, record.traderSignature);
+    } catch {
+      ok = false;
+    }
+    verified.set(cacheKey, ok);
+    if (verified.size > 10_000) {
+      verified.delete(verified.keys().next().value!);
+    }
+  }
+  if (!ok) {
+    ctx.report('trader-signature', `the trader signature on record ${record.ucr} is not ${record.trader}'s over its hash, root, authority and version`);
+  }
+}

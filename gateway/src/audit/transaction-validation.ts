@@ -1,0 +1,156 @@
+/**
+ * Re-derives a transaction's validation code from the blocks alone, as a
+ * Fabric peer decides it: channel, duplicate transaction id, the creator's
+ * certificate and signature, every endorser's certificate and signature,
+ * key-level policies from the replayed state (the chaincode policy "any
+ * member" for keys without one), the owner's endorsement on every write to
+ * an implicit collection, then MVCC versions and phantom reads against the
+ * state replayed so far.
+ */
+import { common } from '@hyperledger/fabric-protos';
+import type { ValidationCode } from '../ledger/backend';
+import { verifySignature } from '../ledger/fabric-format/signing';
+import type { DecodedTransaction } from '../ledger/fabric-format/transaction';
+import type { ChannelTrust } from './channel-trust';
+import type { AuditRule } from './finding';
+import { compareKeys, type ReplayState, type Version } from './replay-state';
+import { policyOrganisations, signaturePolicySatisfied, type Endorsing } from './signature-policy';
+
+export interface Derivation {
+  code: ValidationCode;
+  /** why the code is not VALID, as the rule it breaks */
+  reason: { rule: AuditRule; message: string } | null;
+  /** organisations whose peers validly endorsed */
+  endorsers: Endorsing[];
+}
+
+export interface ValidationContext {
+  trust: ChannelTrust;
+  state: ReplayState;
+  chaincode: string;
+}
+
+export const IMPLICIT_PREFIX = '_implicit_org_';
+
+export const implicitOwner = (collection: string): string | undefined =>
+  collection.startsWith(IMPLICIT_PREFIX) ? collection.slice(IMPLICIT_PREFIX.length) : undefined;
+
+function sameVersion(a: Version | null | undefined, b: Version | null): boolean {
+  const x = a ?? null;
+  return x === b || (x !== null && b !== null && x.block === b.block && x.tx === b.tx);
+}
+
+function invalid(code: ValidationCode, rule: AuditRule, message: string, endorsers: Endorsing[] = []): Derivation {
+  return { code, reason: { rule, message }, endorsers };
+}
+
+export async function deriveValidationCode(tx: DecodedTransaction, ctx: ValidationContext): Promise<Derivation> {
+  if (tx.headerType !== common.HeaderType.ENDORSER_TRANSACTION) {
+    return invalid('INVALID_OTHER_REASON', 'transaction-format', `header type ${tx.headerType} is not an endorser transaction`);
+  }
+  if (tx.channelId !== ctx.trust.channelId) {
+    return invalid('INVALID_OTHER_REASON', 'transaction-format', `channel ${tx.channelId} is not ${ctx.trust.channelId}`);
+  }
+  const earlier = await ctx.state.transactionLocation(tx.transactionId);
+  if (earlier) {
+    return invalid('DUPLICATE_TXID', 'duplicate-txid', `transaction id already used in block ${earlier.block}, transaction ${earlier.tx}`);
+  }
+  const creator = ctx.trust.checkMember(tx.creator.mspId, tx.creator.certificatePem, tx.timestamp);
+  if (!creator.valid) {
+    return invalid('BAD_CREATOR_SIGNATURE', 'creator-certificate', creator.reason);
+  }
+  if (!verifySignature(tx.creator.certificatePem, tx.payloadBytes, tx.signature)) {
+    return invalid('BAD_CREATOR_SIGNATURE', 'creator-signature', `the envelope signature does not verify with the certificate of ${tx.creator.mspId}`);
+  }
+  if (tx.chaincode !== ctx.chaincode) {
+    return invalid('INVALID_ENDORSER_TRANSACTION', 'transaction-format', `chaincode ${tx.chaincode} is not ${ctx.chaincode}`);
+  }
+  if (tx.response.status !== 200) {
+    return invalid('INVALID_ENDORSER_TRANSACTION', 'transaction-format', `the endorsed response has status ${tx.response.status}`);
+  }
+  const endorsers: Endorsing[] = [];
+  for (const e of tx.endorsements) {
+    const check = ctx.trust.checkMember(e.mspId, e.certificatePem, tx.timestamp);
+    if (!check.valid) {
+      return invalid('ENDORSEMENT_POLICY_FAILURE', 'endorser-certificate', check.reason);
+    }
+    if (!verifySignature(e.certificatePem, Buffer.concat([tx.proposalResponsePayload, e.endorser]), e.signature)) {
+      return invalid('ENDORSEMENT_POLICY_FAILURE', 'endorser-signature', `the endorsement of ${e.mspId} does not verify`);
+    }
+    endorsers.push({ mspId: e.mspId, isPeer: check.isPeer });
+  }
+  const policy = await checkPolicies(tx, ctx, endorsers);
+  if (policy) {
+    return invalid('ENDORSEMENT_POLICY_FAILURE', 'endorsement-policy', policy, endorsers);
+  }
+  const conflict = await checkReads(tx, ctx.state);
+  if (conflict) {
+    return { code: conflict.code, reason: { rule: conflict.code === 'MVCC_READ_CONFLICT' ? 'mvcc-read' : 'phantom-read', message: conflict.message }, endorsers };
+  }
+  return { code: 'VALID', reason: null, endorsers };
+}
+
+async function checkPolicies(tx: DecodedTransaction, ctx: ValidationContext, endorsers: Endorsing[]): Promise<string | undefined> {
+  let needsChaincodePolicy = false;
+  const keys = new Set([...tx.rwset.writes.map((w) => w.key), ...tx.rwset.metadataWrites.map((m) => m.key)]);
+  for (const key of keys) {
+    const vp = (await ctx.state.get(key))?.validationParameter;
+    if (vp && vp.length > 0) {
+      if (!signaturePolicySatisfied(vp, endorsers)) {
+        return `key ${printable(key)} needs ${policyOrganisations(vp).join(' and ')}, endorsed by ${endorserNames(endorsers)}`;
+      }
+    } else {
+      needsChaincodePolicy = true;
+    }
+  }
+  const members = new Set(ctx.trust.members);
+  if ((needsChaincodePolicy || keys.size === 0) && !endorsers.some((e) => e.isPeer && members.has(e.mspId))) {
+    return 'the chaincode policy needs a member peer\'s endorsement';
+  }
+  for (const c of tx.rwset.collections) {
+    const owner = implicitOwner(c.collection);
+    if (c.hashedWrites.length > 0 && (owner === undefined || !endorsers.some((e) => e.isPeer && e.mspId === owner))) {
+      return `a write to ${c.collection} needs its owner's endorsement, endorsed by ${endorserNames(endorsers)}`;
+    }
+  }
+  return undefined;
+}
+
+async function checkReads(tx: DecodedTransaction, state: ReplayState): Promise<{ code: ValidationCode; message: string } | undefined> {
+  for (const read of tx.rwset.reads) {
+    const current = await state.get(read.key);
+    if (!sameVersion(current?.version, read.version)) {
+      return { code: 'MVCC_READ_CONFLICT', message: `key ${printable(read.key)} changed since it was read` };
+    }
+  }
+  for (const c of tx.rwset.collections) {
+    for (const read of c.hashedReads) {
+      const current = await state.getPrivateHash(c.collection, read.keyHash.toString('hex'));
+      if (!sameVersion(current?.version, read.version)) {
+        return { code: 'MVCC_READ_CONFLICT', message: `a private key of ${c.collection} changed since it was read` };
+      }
+    }
+  }
+  for (const q of tx.rwset.rangeQueries) {
+    let now = await state.range(q.startKey, q.endKey);
+    if (!q.exhausted) {
+      const last = q.reads.at(-1)?.key;
+      now = last === undefined ? [] : now.filter(({ key }) => compareKeys(key, last) <= 0);
+    }
+    const same = now.length === q.reads.length && now.every(({ key, entry }, i) => q.reads[i]!.key === key && sameVersion(entry.version, q.reads[i]!.version));
+    if (!same) {
+      return { code: 'PHANTOM_READ_CONFLICT', message: `range from ${printable(q.startKey)} changed since it was read` };
+    }
+  }
+  return undefined;
+}
+
+const endorserNames = (endorsers: readonly Endorsing[]): string =>
+  endorsers.length === 0 ? 'nobody' : endorsers.map((e) => e.mspId).join(', ');
+
+/** A state key for messages: composite keys with their separators shown as "/". */
+export function printable(key: string): string {
+  const NUL = String.fromCharCode(0);
+  const trimmed = key.startsWith(NUL) ? key.slice(1, key.endsWith(NUL) ? -1 : undefined) : key;
+  return trimmed.split(NUL).join('/');
+}

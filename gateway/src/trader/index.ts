@@ -1,0 +1,18 @@
+/**
+ * The trader's tools: a key in an encrypted keystore, the signed declaration,
+ * verification of a document against the ledger, selective disclosure and
+ * offline inclusion proofs. No Fabric identity is needed.
+ */
+export { generateKeystore, openKeystore, type KeystoreOptions } from './keystore';
+export { signDeclaration, signatureIsValid, parseSignedDeclaration, newSalts, type SignedDeclaration } from './signed-declaration';
+export { recordSources, type RecordSource, type LedgerTransactionStatus } from './record-source';
+export { verifyDocument, type DocumentVerification } from './verify-document';
+export {
+  createDisclosure,
+  checkDisclosure,
+  verifyDisclosure,
+  parseDisclosurePackage,
+  type DisclosurePackage,
+  type DisclosureVerification,
+} from './disclosure';
+export { buildInclusionProof, verifyInclusionProof, type InclusionProof, type InclusionCheck } from './inclusion-proof';

@@ -1,0 +1,82 @@
+/**
+ * How the trader's tools read the ledger: the public record of a UCR and the
+ * status of a transaction. Two implementations: a gateway's LedgerBackend
+ * (in-process, e.g. an auditor identity) and a gateway's REST API.
+ */
+import type { ConsignmentRecord } from 'customs-ledger-chaincode/domain';
+import type { LedgerBackend, WalletIdentity } from '../ledger/backend';
+import { parseConsignmentRecord } from '../audit/documents';
+
+export interface LedgerTransactionStatus {
+  blockNumber: number;
+  validationCode: string;
+}
+
+export interface RecordSource {
+  /** the public record of `ucr`, or undefined when none was lodged */
+  getRecord(ucr: string): Promise<ConsignmentRecord | undefined>;
+  /** where a transaction was committed, or undefined when the ledger does not know it */
+  transactionStatus(txId: string): Promise<LedgerTransactionStatus | undefined>;
+}
+
+function recordOf(view: unknown): ConsignmentRecord {
+  if (typeof view !== 'object' || view === null || !('record' in view)) {
+    throw new Error('the ledger answered something that is not a record view');
+  }
+  return parseConsignmentRecord((view as { record: unknown }).record);
+}
+
+export const recordSources = {
+  /** Queries through a LedgerBackend as `reader` (an auditor identity sees public facts only). */
+  backend(backend: LedgerBackend, reader: WalletIdentity): RecordSource {
+    return {
+      async getRecord(ucr) {
+        try {
+          const bytes = await backend.evaluate({ identity: reader, contract: 'consignment', fn: 'Get', args: [ucr] });
+          return recordOf(JSON.parse(bytes.toString('utf8')) as unknown);
+        } catch (err) {
+          if (/RECORD_NOT_FOUND/.test((err as { details?: { chaincodeMessage?: string } }).details?.chaincodeMessage ?? '')) {
+            return undefined;
+          }
+          throw err;
+        }
+      },
+      async transactionStatus(txId) {
+        const status = await backend.transactionStatus(txId);
+        return status ? { blockNumber: status.blockNumber, validationCode: status.validationCode } : undefined;
+      },
+    };
+  },
+  /**
+   * A gateway's REST API: GET /api/v1/consignments/:ucr (any role; an auditor
+   * token sees public facts) and GET /api/v1/transactions/:txId, which the
+   * gateway does not serve yet (then block numbers are unknown).
+   */
+  http(baseUrl: string, options: { token?: string; fetch?: typeof fetch } = {}): RecordSource {
+    const fetchFn = options.fetch ?? fetch;
+    const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+    const get = async (path: string): Promise<unknown> => {
+      const res = await fetchFn(`${baseUrl.replace(/\/$/, '')}/api/v1${path}`, { headers, signal: AbortSignal.timeout(30_000) });
+      if (res.status === 404) {
+        return undefined;
+      }
+      if (!res.ok) {
+        throw new Error(`${path} answered ${res.status}`);
+      }
+      return res.json();
+    };
+    return {
+      async getRecord(ucr) {
+        const view = await get(`/consignments/${encodeURIComponent(ucr)}`);
+        return view === undefined ? undefined : recordOf(view);
+      },
+      async transactionStatus(txId) {
+        const body = await get(`/transactions/${encodeURIComponent(txId)}`);
+        const b = body as { blockNumber?: unknown; validationCode?: unknown } | undefined;
+        return b && typeof b.blockNumber === 'number' && typeof b.validationCode === 'string'
+          ? { blockNumber: b.blockNumber, validationCode: b.validationCode }
+          : undefined;
+      },
+    };
+  },
+};

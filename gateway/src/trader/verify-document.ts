@@ -1,0 +1,75 @@
+/**
+ * Is this document exactly the declaration on the ledger? Canonicalise and
+ * hash it, compare with the record's declarationHash, and say where and when
+ * it was committed, by which authority, and who signed it. With the salts,
+ * name the fields that differ by comparing salted leaf hashes.
+ */
+import {
+  DECLARATION_FIELDS,
+  declarationHashOf,
+  fieldHashes,
+  parseDeclaration,
+  verifyDeclarationSignature,
+  type DeclarationField,
+  type Salts,
+} from 'customs-ledger-chaincode/domain';
+import type { RecordSource } from './record-source';
+
+export interface DocumentVerification {
+  match: boolean;
+  ucr: string;
+  /** hash of the document given */
+  declarationHash: string;
+  /** hash on the ledger, or null when no record has this UCR */
+  recordedDeclarationHash: string | null;
+  lodgeTxId: string | null;
+  blockNumber: number | null;
+  committedAt: string | null;
+  originator: string | null;
+  /** the trader who signed the record, and whether that signature is valid on this channel */
+  signer: { address: string; signatureValid: boolean } | null;
+  /** with salts: the fields whose salted hash differs from the ledger's */
+  mismatchedFields?: DeclarationField[];
+}
+
+export async function verifyDocument(
+  document: unknown,
+  source: RecordSource,
+  options: { channelId: string; salts?: Salts },
+): Promise<DocumentVerification> {
+  const declaration = parseDeclaration(document);
+  const declarationHash = declarationHashOf(declaration);
+  const record = await source.getRecord(declaration.ucr);
+  if (!record) {
+    return { match: false, ucr: declaration.ucr, declarationHash, recordedDeclarationHash: null, lodgeTxId: null, blockNumber: null, committedAt: null, originator: null, signer: null };
+  }
+  const status = await source.transactionStatus(record.lodgeTxId);
+  const signer =
+    record.trader !== null && record.traderSignature !== null
+      ? {
+          address: record.trader,
+          signatureValid: verifyDeclarationSignature(
+            options.channelId,
+            { ucr: record.ucr, declarationHash: record.declarationHash, fieldRoot: record.fieldRoot, authority: record.originator, version: record.declarationVersion },
+            record.trader,
+            record.traderSignature,
+          ),
+        }
+      : null;
+  const result: DocumentVerification = {
+    match: record.declarationHash === declarationHash,
+    ucr: record.ucr,
+    declarationHash,
+    recordedDeclarationHash: record.declarationHash,
+    lodgeTxId: record.lodgeTxId,
+    blockNumber: status?.blockNumber ?? null,
+    committedAt: record.lodgedAt,
+    originator: record.originator,
+    signer,
+  };
+  if (options.salts) {
+    const sent = fieldHashes(declaration, options.salts);
+    result.mismatchedFields = DECLARATION_FIELDS.filter((f) => sent[f] !== record.fieldHashes[f]);
+  }
+  return result;
+}

@@ -1,0 +1,263 @@
+import { strict as assert } from 'node:assert';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  addDays,
+  canonicalBytes,
+  commitDeclaration,
+  splitDeclaration,
+  type ConsignmentRecord,
+  type RecordView,
+} from 'customs-ledger-chaincode/domain';
+import {
+  agreementReport,
+  blockSources,
+  formatAgreementReport,
+  formatFindings,
+  peerStoreState,
+  replay,
+  stateAt,
+  type Finding,
+} from 'customs-ledger-gateway/dist/audit';
+import { createCompositeKey } from 'customs-ledger-gateway/dist/ledger/embedded/keys';
+import { decodeBlock } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
+import type { Signer } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
+import { BE, CHANNEL_ID, DE, NL, blocksOf, buildAuditLedger, type AuditLedger } from '../../../support/audit-ledger';
+import { appendBlock, emptyRwset, forgeEnvelope } from '../../../support/audit-forgery';
+import { tamperedCopies } from '../../../support/audit-tampering';
+import { makeLodgement, newTrader, sampleDeclaration } from '../../../support/fixtures';
+
+const key = (type: string, ...attrs: string[]): string => createCompositeKey(type, attrs);
+const bytes = (o: unknown): Uint8Array => canonicalBytes(o);
+const rules = (findings: readonly Finding[]): string[] => [...new Set(findings.map((f) => f.rule))].sort();
+
+describe('auditor replay of the whole ledger', function () {
+  this.timeout(300_000);
+  let ledger: AuditLedger;
+  let clean: Uint8Array[];
+  let orderer: Signer;
+
+  before(async () => {
+    ledger = await buildAuditLedger();
+    clean = await blocksOf(ledger.backends[NL]!);
+    orderer = await ledger.orderer();
+  });
+  after(async () => {
+    await ledger.close();
+  });
+
+  const findingsOf = async (blocks: Uint8Array[]): Promise<Finding[]> => (await replay({ source: blockSources.memory(blocks) })).findings;
+
+  it('replays a clean ledger with zero findings, and its state equals every peer\'s', async () => {
+    const started = process.hrtime.bigint();
+    const report = await replay({ source: blockSources.backend(ledger.backends[NL]!), compareWith: peerStoreState(ledger.network.peer(NL).store) });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    assert.deepEqual(report.findings, [], formatFindings(report.findings));
+    assert.equal(report.blocks, clean.length);
+    const invalid = report.transactions - report.validTransactions;
+    assert.ok(invalid >= 2, 'the ledger holds an MVCC-invalidated update and a refused share');
+    console.log(`      replayed ${report.transactions} transactions in ${report.blocks} blocks in ${ms.toFixed(0)} ms (${((report.transactions * 1000) / ms).toFixed(0)} tx/s, every signature checked)`);
+    for (const msp of [BE, DE]) {
+      const other = await replay({ source: blockSources.memory(clean), compareWith: peerStoreState(ledger.network.peer(msp).store) });
+      assert.deepEqual(other.findings, [], formatFindings(other.findings));
+    }
+  });
+
+  it('continues from a checkpoint where the last replay stopped, with the same result', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'customs-audit-checkpoint-'));
+    try {
+      const half = Math.floor(clean.length / 2);
+      const first = await replay({ source: blockSources.memory(clean), checkpoint: dir, to: half });
+      assert.equal(first.toBlock, half);
+      const second = await replay({ source: blockSources.memory(clean), checkpoint: dir, compareWith: peerStoreState(ledger.network.peer(NL).store) });
+      assert.equal(second.fromBlock, half + 1);
+      assert.deepEqual(second.findings, []);
+      const whole = await replay({ source: blockSources.memory(clean) });
+      assert.equal(second.headHash, whole.headHash);
+      const third = await replay({ source: blockSources.memory(clean), checkpoint: dir });
+      assert.equal(third.blocks, 0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rebuilds the state at any block', async () => {
+    const ucr = ledger.lodged[0]!.declaration.ucr;
+    const lodgeBlock = clean.findIndex((b) => decodeBlock(b).envelopes.length >= 4);
+    const at = await stateAt({ source: blockSources.memory(clean), objectType: 'consignment' }, lodgeBlock);
+    const record = at.entries.find((e) => e.attributes[0] === ucr);
+    assert.equal((record?.value as ConsignmentRecord | undefined)?.status, 'lodged');
+    const before = await stateAt({ source: blockSources.memory(clean), objectType: 'consignment' }, lodgeBlock - 1);
+    assert.equal(before.entries.length, 0);
+    const now = await stateAt({ source: blockSources.memory(clean), objectType: 'consignment' }, clean.length - 1);
+    assert.equal((now.entries.find((e) => e.attributes[0] === ucr)?.value as ConsignmentRecord).status, 'risk-assessed');
+  });
+
+  it('reports shares, access requests and purges per agreement, as JSON and as a table', async () => {
+    const nlBe = await agreementReport({ source: blockSources.memory(clean) }, 'AGR-NL-BE');
+    assert.equal(nlBe.status, 'active');
+    assert.equal(nlBe.shares.length, 1);
+    assert.equal(nlBe.accesses.length, 1);
+    assert.equal(nlBe.accesses[0]!.by, BE);
+    assert.equal(nlBe.purges.length, 0);
+    const nlDe = await agreementReport({ source: blockSources.memory(clean) }, 'AGR-NL-DE');
+    assert.equal(nlDe.status, 'terminated');
+    assert.equal(nlDe.purges.length, 1);
+    assert.equal(nlDe.purges[0]!.reason, 'agreement-terminated');
+    assert.equal(nlDe.shares[0]!.purgedAt, nlDe.purges[0]!.purgedAt);
+    assert.deepEqual(nlDe.overdue, []);
+    const text = formatAgreementReport(nlDe);
+    assert.match(text, /Agreement AGR-NL-DE: terminated/);
+    assert.match(text, /agreement-terminated/);
+    const late = await agreementReport({ source: blockSources.memory(clean), asOf: new Date('2028-06-01T00:00:00Z') }, 'AGR-NL-BE');
+    assert.equal(late.overdue.length, 1, 'a copy past its retention and never purged is reported');
+  });
+
+  it('detects every one of at least 200 systematically tampered copies, at the right block, with no finding before it', async () => {
+    const foreign = [await ledger.signer(DE, 'officer1'), await ledger.signer(NL, 'officer1')];
+    let count = 0;
+    const missed: string[] = [];
+    const kinds = new Map<string, number>();
+    for (const copy of tamperedCopies(clean, foreign, orderer)) {
+      count += 1;
+      const findings = await findingsOf(copy.blocks);
+      const hit = findings.some(
+        (f) => f.block === copy.expect.block && (copy.expect.tx === undefined || f.tx === copy.expect.tx) && (copy.expect.rule === undefined || f.rule === copy.expect.rule),
+      );
+      const early = findings.filter((f) => f.block !== null && f.block < copy.expect.block);
+      if (!hit || early.length > 0) {
+        missed.push(`${copy.name}: ${hit ? 'false finding before the damage' : 'not found'}\n${formatFindings(findings)}`);
+      }
+      const kind = copy.name.replace(/^block \d+( tx \d+)?: /, '').replace(/ at \d+%/, '').replace(/[A-Z_]+ → [A-Z_]+/, 'flipped');
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    console.log(`      ${count} tampered copies: ${[...kinds].map(([k, v]) => `${v} × ${k}`).join('; ')}`);
+    assert.ok(count >= 200, `only ${count} tampered copies`);
+    assert.deepEqual(missed, []);
+  });
+
+  describe('transactions an orderer cut and a corrupt peer marked VALID', () => {
+    const forged = async (tx: Parameters<typeof forgeEnvelope>[0]): Promise<{ findings: Finding[]; block: number }> => {
+      const { envelope } = forgeEnvelope(tx);
+      const blocks = appendBlock(clean, [envelope], ['VALID'], orderer);
+      return { findings: await findingsOf(blocks), block: clean.length };
+    };
+    const recordOf = async (ucr: string): Promise<ConsignmentRecord> =>
+      (JSON.parse((await ledger.backends[NL]!.evaluate({ identity: ledger.wallets[NL]!.auditor, contract: 'consignment', fn: 'Get', args: [ucr] })).toString()) as RecordView).record;
+
+    it('a write to another authority\'s record, endorsed only by the writer', async () => {
+      const ucr = ledger.lodged[0]!.declaration.ucr;
+      const record = await recordOf(ucr);
+      const { findings, block } = await forged({
+        channelId: CHANNEL_ID,
+        creator: await ledger.signer(BE, 'officer1'),
+        endorsers: [await ledger.signer(BE, 'peer0')],
+        args: ['consignment:UpdateStatus', ucr, 'seized', 'taken over'],
+        rwset: () => ({ ...emptyRwset(), writes: [{ key: key('consignment', ucr), value: bytes({ ...record, status: 'seized' }) }] }),
+      });
+      assert.ok(findings.every((f) => f.block === block));
+      assert.deepEqual(rules(findings), ['endorsement-policy', 'foreign-record-write', 'originator-endorsement', 'validation-code']);
+    });
+
+    it('a share under an expired agreement, endorsed by both colluding authorities (honest peers would accept it)', async () => {
+      const l = ledger.lodged[2]!;
+      const at = new Date('2028-03-01T00:00:00Z');
+      const { findings } = await forged({
+        channelId: CHANNEL_ID,
+        creator: await ledger.signer(NL, 'officer1'),
+        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(BE, 'peer0')],
+        args: ['consignment:Share', l.declaration.ucr, BE, 'AGR-NL-BE', 'risk-assessment', '["goods"]'],
+        timestamp: at,
+        rwset: (txId) => ({
+          ...emptyRwset(),
+          writes: [
+            {
+              key: key('share', l.declaration.ucr, txId),
+              value: bytes({
+                docType: 'share', shareId: txId, ucr: l.declaration.ucr, from: NL, to: BE, agreementId: 'AGR-NL-BE', purpose: 'risk-assessment',
+                categories: ['goods'], fields: ['goodsItems'], payloadHash: 'a'.repeat(64), sharedAt: at.toISOString(), retainUntil: addDays(at.toISOString(), 90), onward: false,
+              }),
+            },
+          ],
+          privateWrites: [{ collection: `_implicit_org_${BE}`, key: key('shared', l.declaration.ucr, txId), value: bytes({ goodsItems: l.declaration.goodsItems }) }],
+        }),
+      });
+      assert.deepEqual(rules(findings), ['share-agreement']);
+      assert.match(findings[0]!.message, /while it was expired/);
+    });
+
+    it('a share written into the recipient\'s collection without the recipient\'s endorsement', async () => {
+      const l = ledger.lodged[2]!;
+      const at = new Date();
+      const { findings } = await forged({
+        channelId: CHANNEL_ID,
+        creator: await ledger.signer(NL, 'officer1'),
+        endorsers: [await ledger.signer(NL, 'peer0')],
+        args: ['consignment:Share', l.declaration.ucr, BE, 'AGR-NL-BE', 'risk-assessment', '["goods"]'],
+        timestamp: at,
+        rwset: (txId) => ({
+          ...emptyRwset(),
+          writes: [
+            {
+              key: key('share', l.declaration.ucr, txId),
+              value: bytes({
+                docType: 'share', shareId: txId, ucr: l.declaration.ucr, from: NL, to: BE, agreementId: 'AGR-NL-BE', purpose: 'statistics',
+                categories: ['goods', 'security'], fields: ['dangerousGoods', 'goodsItems', 'seals'], payloadHash: 'a'.repeat(64), sharedAt: at.toISOString(), retainUntil: addDays(at.toISOString(), 90), onward: false,
+              }),
+            },
+          ],
+          privateWrites: [{ collection: `_implicit_org_${BE}`, key: key('shared', l.declaration.ucr, txId), value: bytes({}) }],
+        }),
+      });
+      assert.deepEqual(rules(findings), ['endorsement-policy', 'share-categories', 'share-endorsement', 'share-purpose', 'validation-code']);
+    });
+
+    it('a lodgement carrying a forged trader signature, endorsed by its own (corrupt) originator', async () => {
+      const declaration = sampleDeclaration();
+      const claimed = newTrader();
+      const signedByOther = await makeLodgement(declaration, NL, newTrader());
+      const commitment = commitDeclaration(declaration, signedByOther.salts);
+      const { publicPart } = splitDeclaration(declaration);
+      const { findings } = await forged({
+        channelId: CHANNEL_ID,
+        creator: await ledger.signer(NL, 'officer1'),
+        endorsers: [await ledger.signer(NL, 'peer0')],
+        args: ['consignment:Lodge', signedByOther.args[0]!],
+        rwset: (txId) => {
+          const now = new Date().toISOString();
+          const record: ConsignmentRecord = {
+            docType: 'consignment', ...publicPart, originator: NL, declarationVersion: 1, declarationHash: commitment.declarationHash, fieldRoot: commitment.fieldRoot,
+            fieldHashes: commitment.fieldHashes, trader: claimed.address.toLowerCase(), traderSignature: (JSON.parse(signedByOther.args[0]!) as { traderSignature: string }).traderSignature,
+            status: 'lodged', statusHistory: [{ status: 'lodged', at: now, reason: 'lodged', by: NL, txId }], lodgedAt: now, lodgeTxId: txId, updatedAt: now, privatePurgedAt: null,
+          };
+          return { ...emptyRwset(), writes: [{ key: key('consignment', declaration.ucr), value: bytes(record) }] };
+        },
+      });
+      assert.deepEqual(rules(findings), ['trader-signature']);
+    });
+
+    it('a purge of a shared copy before its retention ran out', async () => {
+      const share = ledger.shares[0]!;
+      const at = new Date();
+      const { findings } = await forged({
+        timestamp: at,
+        channelId: CHANNEL_ID,
+        creator: await ledger.signer(BE, 'officer1'),
+        endorsers: [await ledger.signer(BE, 'peer0')],
+        args: ['consignment:Purge', share.ucr, share.shareId],
+        rwset: (txId) => ({
+          ...emptyRwset(),
+          writes: [
+            {
+              key: key('purge', share.ucr, share.shareId),
+              value: bytes({ docType: 'purge', ucr: share.ucr, shareId: share.shareId, agreementId: share.agreementId, holder: BE, reason: 'retention-elapsed', purgedAt: at.toISOString(), txId }),
+            },
+          ],
+          purges: [{ collection: `_implicit_org_${BE}`, key: key('shared', share.ucr, share.shareId) }],
+        }),
+      });
+      assert.deepEqual(rules(findings), ['purge-retention'], formatFindings(findings));
+    });
+  });
+});
