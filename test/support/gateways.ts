@@ -50,6 +50,8 @@ export interface TestGateways extends Record<Authority, TestGateway> {
 }
 
 export interface GatewayOptions {
+  /** which channel to run on; default: $CUSTOMS_LEDGER_TEST_BACKEND, else memory */
+  backend?: 'embedded' | 'memory';
   limits?: ServerLimits;
 }
 
@@ -106,7 +108,7 @@ async function embeddedChannel(dir: string): Promise<Channel> {
 
 export async function startGateways(options: GatewayOptions = {}): Promise<TestGateways> {
   const dir = await mkdtemp(join(tmpdir(), 'customs-gateways-'));
-  const kind = process.env.CUSTOMS_LEDGER_TEST_BACKEND ?? 'memory';
+  const kind = options.backend ?? process.env.CUSTOMS_LEDGER_TEST_BACKEND ?? 'memory';
   const channel = kind === 'embedded' ? await embeddedChannel(dir) : await memoryChannel();
   const logger = pino({ level: process.env.GATEWAY_TEST_LOG ?? 'silent' });
   const gateways = {} as Record<Authority, TestGateway>;

@@ -5,23 +5,61 @@
  * and CUSTOMS_LEDGER_TOKEN).
  */
 import '../main/quiet-chaincode-logs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
+import { blockSources } from '../audit/block-source';
+import { PeerStore } from '../ledger/embedded/storage';
 import { ApiError } from '../main/api-client';
+import { registerAuditCommands, type AuditIo } from './audit-commands';
 import { registerGatewayCommands, type CliIo } from './gateway-commands';
+import { registerTraderCommands, type TraderIo } from './trader-commands';
 
-export function buildProgram(io: CliIo): Command {
+export type ProgramIo = CliIo & Omit<TraderIo, 'blocks' | 'records'> & Partial<Pick<AuditIo, 'openBlocks'>>;
+
+const rawBlocksUrl = (gateway: string): string => `${gateway.replace(/\/$/, '')}/api/v1/audit/raw-blocks`;
+
+export function buildProgram(io: ProgramIo): Command {
   const program = new Command('customs-ledger')
     .description('Permissioned customs ledger: lodge, share, verify and audit consignment records')
     .option('--url <url>', 'gateway URL (CUSTOMS_LEDGER_URL)', process.env.CUSTOMS_LEDGER_URL ?? 'http://127.0.0.1:3001')
     .option('--token <token>', 'bearer token (CUSTOMS_LEDGER_TOKEN)', process.env.CUSTOMS_LEDGER_TOKEN)
+    .enablePositionalOptions()
     .showHelpAfterError();
   registerGatewayCommands(program, io);
+  registerTraderCommands(program, {
+    ...io,
+    blocks: (gateway, token) => blockSources.http(rawBlocksUrl(gateway), token ? { token } : {}),
+  });
+  registerAuditCommands(program, {
+    stdout: io.stdout,
+    stderr: io.stderr,
+    openBlocks:
+      io.openBlocks ??
+      (async (location) => {
+        if (/^https?:\/\//.test(location)) {
+          const token = program.opts<{ token?: string }>().token;
+          return { source: blockSources.http(rawBlocksUrl(location), token ? { token } : {}), close: () => Promise.resolve() };
+        }
+        // A stopped peer's store, or a copy of it (a running peer holds its LevelDB lock).
+        const store = new PeerStore(location);
+        await store.open();
+        return { source: blockSources.store(store), close: () => store.close() };
+      }),
+  });
   return program;
 }
 
+export const processIo: ProgramIo = {
+  print: (value) => process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readFile: (path) => readFile(path, 'utf8'),
+  writeFile: (path, text) => writeFile(path, text, { mode: 0o600 }),
+  secret: (variable) => process.env[variable],
+};
+
 if (require.main === module) {
-  const io: CliIo = { print: (value) => process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`) };
-  buildProgram(io)
+  buildProgram(processIo)
     .parseAsync(process.argv)
     .catch((err: unknown) => {
       if (err instanceof ApiError) {

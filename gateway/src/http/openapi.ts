@@ -61,9 +61,14 @@ const OPERATIONS: readonly Operation[] = [
   { method: 'post', path: '/consignments/{ucr}/shares/{shareId}/purge', summary: 'Purge this authority\'s copy of a share', tag: 'sharing', roles: ['officer'], success: [200, 'the purge receipt'], errors: [404, 409] },
   { method: 'post', path: '/consignments/{ucr}/access-requests', summary: 'Record a purpose-bound access request, then read the record', tag: 'sharing', roles: ['officer'], body: accessBody, success: [201, '{request, view}'], errors: [404, 409] },
   { method: 'post', path: '/verify', summary: 'Check a declaration against the ledger: match, transaction, block, time, originator, signer', tag: 'verification', roles: 'public', body: verifyBody, success: [200, 'the verification'], errors: [404] },
+  { method: 'get', path: '/transactions/{txId}', summary: 'The block and validation code of a committed transaction', tag: 'verification', roles: 'public', success: [200, '{transactionId, blockNumber, validationCode}'], errors: [404] },
+  { method: 'get', path: '/commitments/{ucr}', summary: 'A record\'s commitments (declaration hash, field hashes and root, trader signature, lodging transaction), for traders', tag: 'verification', roles: 'public', success: [200, 'the commitments'], errors: [404] },
+  { method: 'get', path: '/proofs/inclusion/{ucr}', summary: 'Inclusion proof of a record\'s lodgement: transaction in its block, header chain to the current height', tag: 'verification', roles: 'public', success: [200, 'the inclusion proof'], errors: [404] },
   { method: 'post', path: '/verify/fields', summary: 'Check single disclosed fields with their salts against the record\'s field hashes', tag: 'verification', roles: 'public', body: discloseBody, success: [200, 'the disclosure check'], errors: [404] },
   { method: 'get', path: '/audit/blocks', summary: 'Blocks from..to with hashes and transactions', tag: 'audit', roles: ['auditor'], query: blocksQuery, success: [200, '{height, blocks}'], errors: [404] },
   { method: 'get', path: '/audit/blocks/{n}', summary: 'One block with its hashes and transactions', tag: 'audit', roles: ['auditor'], success: [200, 'the block'], errors: [404] },
+  { method: 'get', path: '/audit/raw-blocks', summary: 'The block height, for reading raw blocks', tag: 'audit', roles: ['auditor'], success: [200, '{height}'] },
+  { method: 'get', path: '/audit/raw-blocks/{n}', summary: 'Block n as Fabric protobuf bytes (application/octet-stream), for an independent replay', tag: 'audit', roles: ['auditor'], success: [200, 'the block bytes'], errors: [404] },
   { method: 'get', path: '/audit/events', summary: 'Chaincode events in ledger order, a page at a time', tag: 'audit', roles: ['auditor'], query: eventsQuery, success: [200, '{events, nextBlock}'] },
 ];
 

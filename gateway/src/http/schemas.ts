@@ -38,6 +38,7 @@ export const shareParams = z.strictObject({
   shareId: z.string().regex(/^[0-9a-zA-Z_-]{1,128}$/, 'must be a share id (the sharing transaction id)'),
 });
 export const blockParams = z.strictObject({ n: wholeNumber });
+export const transactionParams = z.strictObject({ txId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a transaction id: 64 lowercase hex digits') });
 
 // ---- agreements ---------------------------------------------------------------
 

@@ -44,6 +44,15 @@ export class AuditService {
     return this.ledger.call('blockInfo', () => this.ledger.backend.blockInfo(n));
   }
 
+  /** Block n as Fabric's protobuf common.Block bytes, for an auditor's own replay. */
+  async rawBlock(n: number): Promise<Uint8Array> {
+    const height = await this.height();
+    if (n >= height) {
+      throw new GatewayError('NOT_FOUND', `no block ${n}: the ledger has ${height} blocks`, { field: 'n', height });
+    }
+    return this.ledger.call('blockBytes', () => this.ledger.backend.blockBytes(n));
+  }
+
   /** Blocks from..to inclusive, `to` capped at the newest block. */
   async blocks(from: number, to: number): Promise<{ height: number; blocks: BlockInfo[] }> {
     const height = await this.height();

@@ -14,7 +14,10 @@ import {
   type DeclarationField,
   type Salts,
 } from 'customs-ledger-chaincode/domain';
-import type { WalletIdentity } from '../ledger/backend';
+import { blockSources } from '../audit/block-source';
+import type { TransactionStatus, WalletIdentity } from '../ledger/backend';
+import { buildInclusionProof, commitmentOf, recordSources, type InclusionProof, type RecordCommitment } from '../trader';
+import { GatewayError } from './errors';
 import type { ConsignmentService } from './consignment-service';
 import type { LedgerClient } from './ledger-client';
 
@@ -56,6 +59,33 @@ export class VerificationService {
     private readonly consignments: ConsignmentService,
     private readonly reader: WalletIdentity,
   ) {}
+
+  /** The commitments of a record, for a trader checking its document: no status, no private data. */
+  async commitment(ucr: string): Promise<RecordCommitment> {
+    const { record } = await this.consignments.get(this.reader, ucr);
+    return commitmentOf(record);
+  }
+
+  /** Where a transaction was committed and with which validation code; public ledger facts. */
+  async transaction(transactionId: string): Promise<TransactionStatus> {
+    const status = await this.ledger.call('transactionStatus', () => this.ledger.backend.transactionStatus(transactionId));
+    if (!status) {
+      throw new GatewayError('NOT_FOUND', `the ledger has no transaction ${transactionId}`, { field: 'txId' });
+    }
+    return status;
+  }
+
+  /**
+   * A proof that a record's lodgement is in its block and that the block is
+   * in the chain up to the current height, checkable offline with
+   * `customs-ledger trader verify-inclusion`.
+   */
+  async inclusionProof(ucr: string): Promise<InclusionProof> {
+    await this.consignments.get(this.reader, ucr);
+    return this.ledger.call('inclusionProof', () =>
+      buildInclusionProof(ucr, recordSources.backend(this.ledger.backend, this.reader), blockSources.backend(this.ledger.backend)),
+    );
+  }
 
   async verify(declaration: Declaration, salts?: Salts): Promise<Verification> {
     const declarationHash = declarationHashOf(declaration);

@@ -54,7 +54,7 @@ export function createDisclosure(signed: Pick<SignedDeclaration, 'declaration' |
 }
 
 /** Checks a package against a record already read from the ledger. */
-export function checkDisclosure(pkg: DisclosurePackage, record: ConsignmentRecord): DisclosureVerification {
+export function checkDisclosure(pkg: DisclosurePackage, record: Pick<ConsignmentRecord, 'fieldHashes' | 'fieldRoot' | 'ucr'>): DisclosureVerification {
   const problems: string[] = [];
   if (record.ucr !== pkg.ucr) {
     problems.push(`the record is ${record.ucr}, the package names ${pkg.ucr}`);

@@ -5,7 +5,7 @@
  */
 export { generateKeystore, openKeystore, type KeystoreOptions } from './keystore';
 export { signDeclaration, signatureIsValid, parseSignedDeclaration, newSalts, type SignedDeclaration } from './signed-declaration';
-export { recordSources, type RecordSource, type LedgerTransactionStatus } from './record-source';
+export { commitmentOf, recordSources, type RecordCommitment, type RecordSource, type LedgerTransactionStatus } from './record-source';
 export { verifyDocument, type DocumentVerification } from './verify-document';
 export {
   createDisclosure,

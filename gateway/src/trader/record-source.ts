@@ -5,6 +5,8 @@
  */
 import type { ConsignmentRecord } from 'customs-ledger-chaincode/domain';
 import type { LedgerBackend, WalletIdentity } from '../ledger/backend';
+import { z } from 'zod';
+import { parseWith } from 'customs-ledger-chaincode/domain';
 import { parseConsignmentRecord } from '../audit/documents';
 
 export interface LedgerTransactionStatus {
@@ -12,18 +14,58 @@ export interface LedgerTransactionStatus {
   validationCode: string;
 }
 
+/**
+ * What a trader needs of a record to check its document: the commitments and
+ * where they were lodged. The gateway serves this without a token
+ * (GET /api/v1/commitments/:ucr); the rest of the record (status and its
+ * reasons) stays with the members.
+ */
+export type RecordCommitment = Pick<
+  ConsignmentRecord,
+  'declarationHash' | 'declarationVersion' | 'fieldHashes' | 'fieldRoot' | 'lodgeTxId' | 'lodgedAt' | 'originator' | 'trader' | 'traderSignature' | 'ucr'
+>;
+
+export function commitmentOf(record: ConsignmentRecord): RecordCommitment {
+  return {
+    ucr: record.ucr,
+    declarationHash: record.declarationHash,
+    declarationVersion: record.declarationVersion,
+    fieldHashes: record.fieldHashes,
+    fieldRoot: record.fieldRoot,
+    lodgeTxId: record.lodgeTxId,
+    lodgedAt: record.lodgedAt,
+    originator: record.originator,
+    trader: record.trader,
+    traderSignature: record.traderSignature,
+  };
+}
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+const commitmentSchema = z.object({
+  ucr: z.string(),
+  declarationHash: hex64,
+  declarationVersion: z.number().int().min(1),
+  fieldHashes: z.record(z.string(), hex64),
+  fieldRoot: hex64,
+  lodgeTxId: z.string().min(1),
+  lodgedAt: z.string(),
+  originator: z.string(),
+  trader: z.string().nullable(),
+  traderSignature: z.string().nullable(),
+});
+
 export interface RecordSource {
-  /** the public record of `ucr`, or undefined when none was lodged */
-  getRecord(ucr: string): Promise<ConsignmentRecord | undefined>;
+  /** the commitments of `ucr`, or undefined when none was lodged */
+  getRecord(ucr: string): Promise<RecordCommitment | undefined>;
   /** where a transaction was committed, or undefined when the ledger does not know it */
   transactionStatus(txId: string): Promise<LedgerTransactionStatus | undefined>;
 }
 
-function recordOf(view: unknown): ConsignmentRecord {
+function recordOf(view: unknown): RecordCommitment {
   if (typeof view !== 'object' || view === null || !('record' in view)) {
     throw new Error('the ledger answered something that is not a record view');
   }
-  return parseConsignmentRecord((view as { record: unknown }).record);
+  return commitmentOf(parseConsignmentRecord((view as { record: unknown }).record));
 }
 
 export const recordSources = {
@@ -48,9 +90,8 @@ export const recordSources = {
     };
   },
   /**
-   * A gateway's REST API: GET /api/v1/consignments/:ucr (any role; an auditor
-   * token sees public facts) and GET /api/v1/transactions/:txId, which the
-   * gateway does not serve yet (then block numbers are unknown).
+   * A gateway's REST API, no token needed: GET /api/v1/commitments/:ucr and
+   * GET /api/v1/transactions/:txId.
    */
   http(baseUrl: string, options: { token?: string; fetch?: typeof fetch } = {}): RecordSource {
     const fetchFn = options.fetch ?? fetch;
@@ -67,8 +108,8 @@ export const recordSources = {
     };
     return {
       async getRecord(ucr) {
-        const view = await get(`/consignments/${encodeURIComponent(ucr)}`);
-        return view === undefined ? undefined : recordOf(view);
+        const body = await get(`/commitments/${encodeURIComponent(ucr)}`);
+        return body === undefined ? undefined : (parseWith(commitmentSchema, body, 'commitment') as RecordCommitment);
       },
       async transactionStatus(txId) {
         const body = await get(`/transactions/${encodeURIComponent(txId)}`);

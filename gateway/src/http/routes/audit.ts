@@ -17,6 +17,15 @@ export function auditRoutes(api: ApiRouter, { audit }: Services): void {
     res.json(await audit.block(n));
   });
 
+  api.get('/audit/raw-blocks', AUDITOR, async (_req, res) => {
+    res.json({ height: await audit.height() });
+  });
+
+  api.get('/audit/raw-blocks/:n', AUDITOR, async (req, res) => {
+    const { n } = parseInput(blockParams, req.params);
+    res.type('application/octet-stream').send(Buffer.from(await audit.rawBlock(n)));
+  });
+
   api.get('/audit/events', AUDITOR, async (req, res) => {
     const { fromBlock, limit } = parseInput(eventsQuery, { ...req.query });
     res.json(await audit.events(fromBlock, limit));
