@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import {
   Signature,
   TypedDataEncoder,
+  concat,
   dataSlice,
   getAddress,
   getBytes,
@@ -79,9 +80,17 @@ function typedValue(facts: SignedDeclarationFacts): Record<string, unknown> {
   };
 }
 
-/** The 32-byte EIP-712 digest a trader signs, as 0x-hex. */
+const encoder = TypedDataEncoder.from(DECLARATION_TYPES_712);
+const domainSeparators = new Map<string, string>();
+
+/** The 32-byte EIP-712 digest a trader signs, as 0x-hex: keccak256(0x1901 ‖ domain separator ‖ struct hash). */
 export function declarationDigest(channelId: string, facts: SignedDeclarationFacts): string {
-  return TypedDataEncoder.hash(signingDomain(channelId), DECLARATION_TYPES_712, typedValue(facts));
+  let separator = domainSeparators.get(channelId);
+  if (separator === undefined) {
+    separator = TypedDataEncoder.hashDomain(signingDomain(channelId));
+    domainSeparators.set(channelId, separator);
+  }
+  return keccak256(concat(['0x1901', separator, encoder.hash(typedValue(facts))]));
 }
 
 /** What a wallet needs to sign with `signTypedData(domain, types, value)`. */

@@ -174,20 +174,39 @@ export class LedgerReplayer {
     if (!blockDataHash(block.envelopes).equals(block.dataHash)) {
       report(blockSite, 'data-hash', `the data hash of block ${n} is not the hash of its ${block.envelopes.length} transactions`);
     }
-    this.checkOrdererSignature(block, trust, blockTime(block), (m) => report(blockSite, 'orderer-signature', m));
+    // Decode every envelope once, and read what their validation needs from the replayed state in one go.
+    const decoded = block.envelopes.map((envelope) => {
+      try {
+        return decodeEnvelope(envelope);
+      } catch (err) {
+        return err instanceof Error ? err : new Error(String(err));
+      }
+    });
+    const transactionsOk = decoded.filter((d): d is DecodedTransaction => !(d instanceof Error));
+    await this.state.prefetch(
+      transactionsOk.flatMap((tx) => [...tx.rwset.reads.map((r) => r.key), ...tx.rwset.writes.map((w) => w.key), ...tx.rwset.metadataWrites.map((m) => m.key)]),
+      transactionsOk.map((tx) => tx.transactionId),
+    );
+    const first = decoded[0];
+    const cutAt = first && !(first instanceof Error) ? first.timestamp : blockTime(block);
+    this.checkOrdererSignature(block, trust, cutAt, (m) => report(blockSite, 'orderer-signature', m));
     const codes = block.validationCodes;
     if (block.envelopes.length === 0) {
       report(blockSite, 'transaction-format', `block ${n} holds no transaction`);
     }
 
     let valid = 0;
-    for (const [i, envelope] of block.envelopes.entries()) {
+    for (const i of block.envelopes.keys()) {
       const version: Version = { block: n, tx: i };
       let tx: DecodedTransaction | undefined;
       let derivation: Derivation;
       const site: FindingSite = { block: n, tx: i, txId: null };
       try {
-        tx = decodeEnvelope(envelope);
+        const d = decoded[i]!;
+        if (d instanceof Error) {
+          throw d;
+        }
+        tx = d;
         site.txId = tx.transactionId;
         derivation =
           n === 0 && i === 0 && tx.headerType === common.HeaderType.CONFIG

@@ -104,6 +104,9 @@ export class ReplayState {
   private pending = new Map<string, StateValue | null>();
   private pendingHashes = new Map<string, PrivateHash | null>();
   private pendingTxIds = new Map<string, Version>();
+  /** Committed entries read or written so far (null: known absent); kept bounded. */
+  private readonly committed = new Map<string, StateValue | null>();
+  private readonly knownTxIds = new Map<string, Version | null>();
   private findingCount = 0;
 
   private constructor(private readonly db: Level<string, Uint8Array>) {
@@ -150,8 +153,39 @@ export class ReplayState {
     if (p !== undefined) {
       return p ?? undefined;
     }
+    const cached = this.committed.get(key);
+    if (cached !== undefined) {
+      return cached ?? undefined;
+    }
     const v = await this.state.get(key);
-    return v ? decodeState(v) : undefined;
+    const entry = v ? decodeState(v) : null;
+    this.remember(this.committed, key, entry);
+    return entry ?? undefined;
+  }
+
+  /** Reads, in one call each, the committed entries and transaction ids a block is about to need. */
+  async prefetch(keys: Iterable<string>, txIds: Iterable<string>): Promise<void> {
+    const missingKeys = [...new Set(keys)].filter((k) => !this.committed.has(k) && !this.pending.has(k));
+    const missingTx = [...new Set(txIds)].filter((t) => t !== '' && !this.knownTxIds.has(t));
+    const [values, locations] = await Promise.all([
+      missingKeys.length > 0 ? this.state.getMany(missingKeys) : Promise.resolve([]),
+      missingTx.length > 0 ? this.txIds.getMany(missingTx) : Promise.resolve([]),
+    ]);
+    missingKeys.forEach((k, i) => {
+      const v = values[i];
+      this.remember(this.committed, k, v ? decodeState(v) : null);
+    });
+    missingTx.forEach((t, i) => {
+      const v = locations[i];
+      this.remember(this.knownTxIds, t, v ? { block: Buffer.from(v).readUInt32BE(0), tx: Buffer.from(v).readUInt32BE(4) } : null);
+    });
+  }
+
+  private remember<T>(cache: Map<string, T>, key: string, value: T): void {
+    if (cache.size >= 200_000) {
+      cache.clear();
+    }
+    cache.set(key, value);
   }
 
   /** Keys in [start, end) ("" end: to the last key), in key order. */
@@ -187,6 +221,10 @@ export class ReplayState {
     const p = this.pendingTxIds.get(txId);
     if (p) {
       return p;
+    }
+    const known = this.knownTxIds.get(txId);
+    if (known !== undefined) {
+      return known ?? undefined;
     }
     const v = await this.txIds.get(txId);
     if (!v) {
@@ -234,6 +272,12 @@ export class ReplayState {
     ops.push({ type: 'put', sublevel: this.meta, key: 'findings', value: count });
     ops.push({ type: 'put', sublevel: this.meta, key: 'position', value: Buffer.from(canonicalJson(position)) });
     await this.db.batch(ops as never);
+    for (const [key, v] of this.pending) {
+      this.remember(this.committed, key, v);
+    }
+    for (const [txId, at] of this.pendingTxIds) {
+      this.remember(this.knownTxIds, txId, at);
+    }
     this.pending = new Map();
     this.pendingHashes = new Map();
     this.pendingTxIds = new Map();
