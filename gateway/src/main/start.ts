@@ -5,7 +5,8 @@
  * gateways, then the network, cleanly.
  */
 import './quiet-chaincode-logs';
-import { mkdir, rm, access } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { destination, pino } from 'pino';
@@ -17,15 +18,6 @@ import { parseStartConfig } from './config';
 import { loadDemo, type DemoAuthority } from './demo';
 
 const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -45,7 +37,7 @@ export async function start(argv: readonly string[]): Promise<() => Promise<void
     { level: config.logLevel, base: { service: 'customs-ledger' } },
     config.logFile ? destination({ dest: config.logFile, mkdir: true, sync: false }) : destination(1),
   );
-  const isNew = !(await exists(join(config.dataDir, 'orderer')));
+  const isNew = !existsSync(join(config.dataDir, 'orderer'));
   const network = await EmbeddedNetwork.start({
     dataDir: config.dataDir,
     channelId: members.channel,

@@ -161,6 +161,16 @@ function kvRead(r: KeyRead): ledger.rwset.kvrwset.KVRead {
   return read;
 }
 
+function kvWrite(w: { key: string; value: Uint8Array | null }): ledger.rwset.kvrwset.KVWrite {
+  const write = new kvrwset.KVWrite();
+  write.setKey(w.key);
+  write.setIsDelete(w.value === null);
+  if (w.value) {
+    write.setValue(w.value);
+  }
+  return write;
+}
+
 function metadataWrite(m: MetadataWrite): ledger.rwset.kvrwset.KVMetadataWrite {
   const w = new kvrwset.KVMetadataWrite();
   w.setKey(m.key);
@@ -198,17 +208,7 @@ export function buildReadWriteSet(
       return info;
     }),
   );
-  kv.setWritesList(
-    rw.writes.map((w) => {
-      const write = new kvrwset.KVWrite();
-      write.setKey(w.key);
-      write.setIsDelete(w.value === null);
-      if (w.value) {
-        write.setValue(w.value);
-      }
-      return write;
-    }),
-  );
+  kv.setWritesList(rw.writes.map(kvWrite));
   kv.setMetadataWritesList(rw.metadataWrites.map(metadataWrite));
 
   const collections = [
@@ -256,17 +256,7 @@ export function buildReadWriteSet(
       }),
     ]);
     const pvt = new kvrwset.KVRWSet();
-    pvt.setWritesList(
-      writes.map((w) => {
-        const write = new kvrwset.KVWrite();
-        write.setKey(w.key);
-        write.setIsDelete(w.value === null);
-        if (w.value) {
-          write.setValue(w.value);
-        }
-        return write;
-      }),
-    );
+    pvt.setWritesList(writes.map(kvWrite));
     const pvtBytes = pvt.serializeBinary();
     privateSets.push({ collection, rwset: pvtBytes });
     const set = new ledger.rwset.CollectionHashedReadWriteSet();
