@@ -29,7 +29,7 @@ import { createServer, FileTokenStore, ROLES } from '../http';
 import { recordSources, verifyDocument } from '../trader';
 import { backends, EmbeddedNetwork } from '../ledger';
 import { loadMembers } from '../config/members';
-import { ApiClient } from '../main/api-client';
+import { ApiClient, ApiError } from '../main/api-client';
 import { nowMs, opsPerSecond, summarize, type LatencySummary } from './stats';
 
 const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
@@ -103,9 +103,14 @@ async function closedLoop(client: ApiClient, items: Lodgement[], concurrency: nu
 }
 
 /** Open loop: requests sent at a fixed arrival rate whatever the answers; latency includes queueing. */
-async function openLoop(client: ApiClient, items: Lodgement[], perSecond: number): Promise<{ achieved: number; latency: LatencySummary; errors: number }> {
+async function openLoop(
+  client: ApiClient,
+  items: Lodgement[],
+  perSecond: number,
+): Promise<{ achieved: number; latency: LatencySummary; errors: number; errorsByStatus: Record<string, number> }> {
   const latencies: number[] = [];
   let errors = 0;
+  const errorsByStatus: Record<string, number> = {};
   const start = nowMs();
   const pending: Promise<void>[] = [];
   for (const [i, item] of items.entries()) {
@@ -118,12 +123,16 @@ async function openLoop(client: ApiClient, items: Lodgement[], perSecond: number
     pending.push(
       client.post('/api/v1/consignments', item.body).then(
         () => void latencies.push(nowMs() - t),
-        () => void (errors += 1),
+        (err: unknown) => {
+          errors += 1;
+          const status = err instanceof ApiError ? String(err.status) : 'network';
+          errorsByStatus[status] = (errorsByStatus[status] ?? 0) + 1;
+        },
       ),
     );
   }
   await Promise.all(pending);
-  return { achieved: (latencies.length * 1000) / (nowMs() - start), latency: summarize(latencies), errors };
+  return { achieved: (latencies.length * 1000) / (nowMs() - start), latency: summarize(latencies), errors, errorsByStatus };
 }
 
 async function readLatency(fn: () => Promise<unknown>, n: number): Promise<LatencySummary> {
@@ -227,7 +236,8 @@ async function main(): Promise<void> {
     const items = await prepare(Math.round(rate * seconds), null, members.channel, nl.mspId);
     const r = await openLoop(officer, items, rate);
     results[`open loop ${rate}/s`] = r;
-    out(`  ${String(rate).padStart(9)}  ${fmt(r.achieved).padStart(10)}  ${fmt(r.latency.p50, 1).padStart(7)}  ${fmt(r.latency.p99, 1).padStart(8)}  ${r.errors}`);
+    const byStatus = Object.entries(r.errorsByStatus).map(([k, v]) => `${v}×${k}`).join(' ');
+    out(`  ${String(rate).padStart(9)}  ${fmt(r.achieved).padStart(10)}  ${fmt(r.latency.p50, 1).padStart(7)}  ${fmt(r.latency.p99, 1).padStart(8)}  ${r.errors}${byStatus ? ` (${byStatus})` : ''}`);
   }
   out();
   const sampleUcr = (await prepare(1, null, members.channel, nl.mspId))[0]!;
