@@ -49,6 +49,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (status === 401) {
       res.set('WWW-Authenticate', 'Bearer realm="customs-ledger"');
     }
+    if (err instanceof GatewayError && err.code === 'LEDGER_BUSY') {
+      res.set('Retry-After', '1');
+    }
     send(res, status, body);
   };
 }

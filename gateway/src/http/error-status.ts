@@ -7,6 +7,7 @@ export const GATEWAY_ERROR_STATUS: Readonly<Record<GatewayErrorCode, number>> = 
   LEDGER_CONFLICT: 409,
   LEDGER_TIMEOUT: 504,
   LEDGER_UNAVAILABLE: 503,
+  LEDGER_BUSY: 503,
   LEDGER_FAILURE: 502,
 };
 

@@ -12,6 +12,8 @@ export const GATEWAY_ERROR_CODES = [
   'LEDGER_TIMEOUT',
   /** the authority's peer cannot be reached */
   'LEDGER_UNAVAILABLE',
+  /** more transactions are under way than the gateway takes on; try again shortly */
+  'LEDGER_BUSY',
   /** the ledger failed in a way no client input explains */
   'LEDGER_FAILURE',
 ] as const;

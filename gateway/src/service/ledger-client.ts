@@ -44,15 +44,21 @@ export interface LedgerClientOptions {
   maxAttempts: number;
   /** deadline of one backend call, in milliseconds */
   deadlineMs: number;
+  /**
+   * Submits under way at once; beyond it a submit is refused at once with
+   * LEDGER_BUSY (503, Retry-After) instead of queueing toward its deadline.
+   */
+  maxInFlight: number;
 }
 
-const DEFAULTS: LedgerClientOptions = { maxAttempts: 3, deadlineMs: 30_000 };
+const DEFAULTS: LedgerClientOptions = { maxAttempts: 3, deadlineMs: 30_000, maxInFlight: 256 };
 const RETRYABLE: readonly ValidationCode[] = ['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT'];
 
 class DeadlineExceeded extends Error {}
 
 export class LedgerClient {
   private readonly options: LedgerClientOptions;
+  private inFlight = 0;
 
   constructor(
     readonly backend: LedgerBackend,
@@ -68,6 +74,18 @@ export class LedgerClient {
 
   /** Submits and waits for the commit; `idempotent` allows sending again after an unconfirmed commit. */
   async submit<T>(request: SubmitRequest, parse: (payload: Buffer) => T, idempotent = false): Promise<Committed<T>> {
+    if (this.inFlight >= this.options.maxInFlight) {
+      throw new GatewayError('LEDGER_BUSY', `${this.inFlight} transactions are under way; try again shortly`, { inFlight: this.inFlight });
+    }
+    this.inFlight += 1;
+    try {
+      return await this.submitAttempts(request, parse, idempotent);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private async submitAttempts<T>(request: SubmitRequest, parse: (payload: Buffer) => T, idempotent: boolean): Promise<Committed<T>> {
     const fn = `${request.contract}:${request.fn}`;
     for (let attempt = 1; ; attempt++) {
       try {

@@ -1,0 +1,46 @@
+/**
+ * Reading Fabric's common.Block bytes the way the LedgerBackend reports
+ * them: header hashes and per-transaction facts, and the chaincode events of
+ * valid transactions. Both Fabric backends and the embedded one decode the
+ * same bytes with the same fabric-format code.
+ */
+import type { BlockInfo, ContractEvent } from '../backend';
+import { blockHeaderHash, decodeBlock } from '../fabric-format/block';
+import { decodeEnvelope } from '../fabric-format/transaction';
+
+/** `chaincode`'s "contract:Function"; "" for config, lifecycle and other chaincodes' transactions. */
+export function blockInfoOf(bytes: Uint8Array, chaincode: string): BlockInfo {
+  const block = decodeBlock(bytes);
+  return {
+    number: block.number,
+    headerHash: blockHeaderHash(block.number, block.previousHash, block.dataHash).toString('hex'),
+    previousHash: block.previousHash.toString('hex'),
+    dataHash: block.dataHash.toString('hex'),
+    transactions: block.envelopes.map((envelope, i) => {
+      const tx = decodeEnvelope(envelope);
+      return {
+        transactionId: tx.transactionId,
+        validationCode: block.validationCodes[i]!,
+        creatorMspId: tx.creator.mspId,
+        timestamp: tx.timestamp.toISOString(),
+        function: tx.chaincode === chaincode ? (tx.args[0] ?? '') : '',
+      };
+    }),
+  };
+}
+
+/** The chaincode events of `chaincode` in a block's valid transactions, in block order. */
+export function contractEventsOf(bytes: Uint8Array, chaincode: string): ContractEvent[] {
+  const block = decodeBlock(bytes);
+  const events: ContractEvent[] = [];
+  block.envelopes.forEach((envelope, i) => {
+    if (block.validationCodes[i] !== 'VALID') {
+      return;
+    }
+    const tx = decodeEnvelope(envelope);
+    if (tx.chaincode === chaincode && tx.event) {
+      events.push({ blockNumber: block.number, transactionId: tx.transactionId, name: tx.event.name, payload: Buffer.from(tx.event.payload) });
+    }
+  });
+  return events;
+}

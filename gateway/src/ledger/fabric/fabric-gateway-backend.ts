@@ -1,0 +1,233 @@
+/**
+ * LedgerBackend over @hyperledger/fabric-gateway for one authority: one gRPC
+ * connection to its own peer (the peer's Gateway service endorses on the
+ * organisations a write names, orders, and reports the commit), a Gateway
+ * per wallet identity signing with node:crypto (low S; `hash.none`, since
+ * signLowS hashes the message itself), blocks through qscc and block events.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { connect, hash, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { decodeRuleError } from 'customs-ledger-chaincode/domain';
+import {
+  LedgerError,
+  type BlockInfo,
+  type ContractEvent,
+  type LedgerBackend,
+  type SubmitRequest,
+  type SubmitResult,
+  type TransactionRequest,
+  type TransactionStatus,
+  type WalletIdentity,
+} from '../backend';
+import { validationCodeName } from '../fabric-format/block';
+import { blockInfoOf, contractEventsOf } from './block-view';
+import type { FabricBackendConfig } from './config';
+import { chaincodeMessageOf, messageOf } from './errors';
+import { peerOf } from './material';
+import { Qscc } from './qscc';
+import { lowSSigner } from './signer';
+
+const DEADLINE_MS = 30_000;
+const deadline = (ms = DEADLINE_MS) => () => ({ deadline: Date.now() + ms });
+
+export class FabricGatewayBackend implements LedgerBackend {
+  readonly kind = 'fabric-gateway' as const;
+  readonly mspId: string;
+  private readonly client: grpc.Client;
+  private readonly gateways = new Map<string, Gateway>();
+  private readonly qscc: Qscc;
+  private readonly chaincode: string;
+  private readonly channel: string;
+  private readonly commitTimeoutMs: number;
+
+  constructor(private readonly config: FabricBackendConfig) {
+    this.mspId = config.mspId;
+    this.chaincode = config.material.chaincode;
+    this.channel = config.material.channel;
+    this.commitTimeoutMs = config.commitTimeoutMs ?? 60_000;
+    const own = peerOf(config.material, config.mspId);
+    this.client = new grpc.Client(own.address, grpc.credentials.createSsl(Buffer.from(own.tlsCaPem)), {
+      'grpc.ssl_target_name_override': own.hostName,
+      'grpc.default_authority': own.hostName,
+    });
+    this.qscc = new Qscc(async (fn, args) => {
+      try {
+        return await this.network(this.anyIdentity()).getContract('qscc').evaluateTransaction(fn, ...args);
+      } catch (err) {
+        throw new LedgerError('evaluate', `qscc ${fn}: ${messageOf(err)}`, undefined, { cause: err });
+      }
+    }, this.channel);
+  }
+
+  private anyIdentity(): WalletIdentity {
+    const id = this.config.identities.find((i) => i.label.startsWith('auditor')) ?? this.config.identities[0];
+    if (!id) {
+      throw new LedgerError('connect', `no identity of ${this.mspId} in the wallet`, undefined);
+    }
+    return id;
+  }
+
+  private network(identity: WalletIdentity): Network {
+    if (identity.mspId !== this.mspId) {
+      throw new LedgerError('connect', `identity of ${identity.mspId} cannot use the peer of ${this.mspId}`, undefined);
+    }
+    const key = `${identity.label}\n${identity.certificatePem}`;
+    let gateway = this.gateways.get(key);
+    if (!gateway) {
+      const sign = lowSSigner(identity.privateKeyPem);
+      gateway = connect({
+        client: this.client,
+        identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificatePem) },
+        signer: (message) => Promise.resolve(sign(message)),
+        hash: hash.none,
+        evaluateOptions: deadline(),
+        endorseOptions: deadline(),
+        submitOptions: deadline(),
+        commitStatusOptions: deadline(this.commitTimeoutMs),
+      });
+      this.gateways.set(key, gateway);
+    }
+    return gateway.getNetwork(this.channel);
+  }
+
+  private refusal(stage: 'endorse' | 'evaluate', err: unknown, transactionId: string | undefined): LedgerError {
+    if (err instanceof LedgerError) {
+      return err;
+    }
+    const chaincodeMessage = chaincodeMessageOf(err);
+    if (chaincodeMessage !== undefined) {
+      const coded = decodeRuleError(chaincodeMessage);
+      return new LedgerError(stage, coded?.message ?? chaincodeMessage, transactionId, { chaincodeMessage, cause: err });
+    }
+    return new LedgerError(stage, `peer of ${this.mspId} failed: ${messageOf(err)}`, transactionId, { cause: err });
+  }
+
+  async evaluate(request: TransactionRequest): Promise<Buffer> {
+    const contract = this.network(request.identity).getContract(this.chaincode, request.contract);
+    try {
+      return Buffer.from(
+        await contract.evaluate(request.fn, { arguments: request.args, ...(request.transient ? { transientData: request.transient } : {}) }),
+      );
+    } catch (err) {
+      throw this.refusal('evaluate', err, undefined);
+    }
+  }
+
+  async submit(request: SubmitRequest): Promise<SubmitResult> {
+    const contract = this.network(request.identity).getContract(this.chaincode, request.contract);
+    const proposal = contract.newProposal(request.fn, {
+      arguments: request.args,
+      ...(request.transient ? { transientData: request.transient } : {}),
+      endorsingOrganizations: [this.mspId, ...(request.endorsingOrgs ?? []).filter((o) => o !== this.mspId)],
+    });
+    const transactionId = proposal.getTransactionId();
+    let transaction;
+    try {
+      transaction = await proposal.endorse();
+    } catch (err) {
+      throw this.refusal('endorse', err, transactionId);
+    }
+    let commit;
+    try {
+      commit = await transaction.submit();
+    } catch (err) {
+      throw new LedgerError('submit', `ordering failed: ${messageOf(err)}`, transactionId, { cause: err });
+    }
+    let status;
+    try {
+      status = await commit.getStatus();
+    } catch (err) {
+      throw new LedgerError('commit', `no commit status of ${transactionId}: ${messageOf(err)}`, transactionId, { cause: err });
+    }
+    const code = validationCodeName(status.code);
+    if (code !== 'VALID') {
+      throw new LedgerError('commit', `transaction ${code}`, transactionId, { validationCode: code });
+    }
+    return { transactionId, blockNumber: Number(status.blockNumber), payload: Buffer.from(transaction.getResult()) };
+  }
+
+  transactionStatus(transactionId: string): Promise<TransactionStatus | undefined> {
+    return this.qscc.transactionStatus(transactionId);
+  }
+
+  blockHeight(): Promise<number> {
+    return this.qscc.blockHeight();
+  }
+
+  async blockBytes(blockNumber: number): Promise<Uint8Array> {
+    const height = await this.blockHeight();
+    if (!Number.isSafeInteger(blockNumber) || blockNumber < 0 || blockNumber >= height) {
+      throw new LedgerError('evaluate', `block ${blockNumber} does not exist (height ${height})`, undefined);
+    }
+    return this.qscc.blockBytes(blockNumber);
+  }
+
+  async blockInfo(blockNumber: number): Promise<BlockInfo> {
+    return blockInfoOf(await this.blockBytes(blockNumber), this.chaincode);
+  }
+
+  /** Block events from `fromBlock`; returns once every block that existed at the call has been delivered. */
+  async onContractEvents(fromBlock: number, listener: (event: ContractEvent) => void): Promise<() => void> {
+    const network = this.network(this.anyIdentity());
+    const height = await this.blockHeight();
+    const blocks = await network.getBlockEvents({ startBlock: BigInt(fromBlock) });
+    let caughtUp: () => void = () => undefined;
+    let failed: (err: unknown) => void = () => undefined;
+    const reached = new Promise<void>((resolve, reject) => {
+      caughtUp = resolve;
+      failed = reject;
+    });
+    if (fromBlock >= height) {
+      caughtUp();
+    }
+    let stopped = false;
+    void (async () => {
+      try {
+        for await (const block of blocks) {
+          const bytes = block.serializeBinary();
+          const events = contractEventsOf(bytes, this.chaincode);
+          events.forEach((e) => listener(e));
+          const n = Number(block.getHeader()?.getNumber() ?? 0);
+          if (n >= height - 1) {
+            caughtUp();
+          }
+        }
+      } catch (err) {
+        if (!stopped) {
+          failed(err);
+        }
+      }
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        reached,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new LedgerError('evaluate', `events up to block ${height - 1} not delivered within ${this.commitTimeoutMs} ms`, undefined)),
+            this.commitTimeoutMs,
+          );
+        }),
+      ]);
+    } catch (err) {
+      stopped = true;
+      blocks.close();
+      throw err instanceof LedgerError ? err : new LedgerError('evaluate', `block events failed: ${messageOf(err)}`, undefined, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+    return () => {
+      stopped = true;
+      blocks.close();
+    };
+  }
+
+  close(): Promise<void> {
+    for (const g of this.gateways.values()) {
+      g.close();
+    }
+    this.gateways.clear();
+    this.client.close();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * LedgerBackend over fabric-network 2.2 for one authority: an in-memory
+ * wallet of its identities, a connection profile naming only its own peer
+ * (discovery, asLocalhost, finds the others and the orderer), endorsement by
+ * the organisations a write needs, and blocks, status and height from qscc
+ * on its own peer.
+ *
+ * Signing: fabric-network 2.2 has no signer option, but its wallets take
+ * identity providers. Ours is the stock X.509 provider whose users sign
+ * with node:crypto, low S (fabric-format/signing.ts), instead of the SDK's
+ * crypto suite.
+ */
+import { Gateway, Wallets, type Contract, type Identity, type IdentityProvider, type Network, type Wallet, type X509Identity } from 'fabric-network';
+import { decodeRuleError } from 'customs-ledger-chaincode/domain';
+import {
+  LedgerError,
+  type BlockInfo,
+  type ContractEvent,
+  type LedgerBackend,
+  type SubmitRequest,
+  type SubmitResult,
+  type TransactionRequest,
+  type TransactionStatus,
+  type ValidationCode,
+  type WalletIdentity,
+} from '../backend';
+import { blockInfoOf, contractEventsOf } from './block-view';
+import type { FabricBackendConfig } from './config';
+import { chaincodeMessageOf, messageOf } from './errors';
+import { connectionProfile } from './material';
+import { Qscc } from './qscc';
+import { lowSSigner } from './signer';
+
+/** The stock X.509 provider, with users that sign through node:crypto (low S). */
+function nodeCryptoProvider(stock: IdentityProvider): IdentityProvider {
+  return {
+    type: stock.type,
+    getCryptoSuite: () => stock.getCryptoSuite(),
+    fromJson: (data) => stock.fromJson(data),
+    toJson: (identity) => stock.toJson(identity),
+    getUserContext: async (identity: Identity, name: string) => {
+      const user = await stock.getUserContext(identity, name);
+      const sign = lowSSigner((identity as X509Identity).credentials.privateKey);
+      const signing = user.getSigningIdentity() as unknown as { sign: (message: Buffer) => Buffer };
+      signing.sign = (message: Buffer) => sign(message);
+      return user;
+    },
+  };
+}
+
+interface Connection {
+  gateway: Gateway;
+  network: Network;
+}
+
+export class FabricNetworkBackend implements LedgerBackend {
+  readonly kind = 'fabric-network' as const;
+  readonly mspId: string;
+  private walletPromise: Promise<Wallet> | undefined;
+  private readonly connections = new Map<string, Promise<Connection>>();
+  private readonly qscc: Qscc;
+  private readonly chaincode: string;
+  private readonly channel: string;
+
+  constructor(private readonly config: FabricBackendConfig) {
+    this.mspId = config.mspId;
+    this.chaincode = config.material.chaincode;
+    this.channel = config.material.channel;
+    this.qscc = new Qscc(async (fn, args) => {
+      const { network } = await this.connection(this.anyIdentity());
+      try {
+        return await network.getContract('qscc').evaluateTransaction(fn, ...args);
+      } catch (err) {
+        throw new LedgerError('evaluate', `qscc ${fn}: ${messageOf(err)}`, undefined, { cause: err });
+      }
+    }, this.channel);
+  }
+
+  private anyIdentity(): WalletIdentity {
+    const id = this.config.identities.find((i) => i.label.startsWith('auditor')) ?? this.config.identities[0];
+    if (!id) {
+      throw new LedgerError('connect', `no identity of ${this.mspId} in the wallet`, undefined);
+    }
+    return id;
+  }
+
+  private wallet(): Promise<Wallet> {
+    this.walletPromise ??= (async () => {
+      const wallet = await Wallets.newInMemoryWallet();
+      const registry = wallet.getProviderRegistry();
+      registry.addProvider(nodeCryptoProvider(registry.getProvider('X.509')));
+      return wallet;
+    })();
+    return this.walletPromise;
+  }
+
+  private connection(identity: WalletIdentity): Promise<Connection> {
+    if (identity.mspId !== this.mspId) {
+      throw new LedgerError('connect', `identity of ${identity.mspId} cannot use the peer of ${this.mspId}`, undefined);
+    }
+    const key = `${identity.label}\n${identity.certificatePem}`;
+    let found = this.connections.get(key);
+    if (!found) {
+      found = (async () => {
+        const wallet = await this.wallet();
+        const x509: X509Identity = {
+          credentials: { certificate: identity.certificatePem, privateKey: identity.privateKeyPem },
+          mspId: identity.mspId,
+          type: 'X.509',
+        };
+        await wallet.put(identity.label, x509);
+        const gateway = new Gateway();
+        try {
+          await gateway.connect(connectionProfile(this.config.material, this.mspId), {
+            wallet,
+            identity: identity.label,
+            discovery: { enabled: true, asLocalhost: true },
+            eventHandlerOptions: { commitTimeout: Math.ceil((this.config.commitTimeoutMs ?? 60_000) / 1000) },
+            queryHandlerOptions: { timeout: 30 },
+          });
+          return { gateway, network: await gateway.getNetwork(this.channel) };
+        } catch (err) {
+          gateway.disconnect();
+          throw new LedgerError('connect', `cannot connect to the peer of ${this.mspId}: ${messageOf(err)}`, undefined, { cause: err });
+        }
+      })();
+      found.catch(() => this.connections.delete(key));
+      this.connections.set(key, found);
+    }
+    return found;
+  }
+
+  private async contract(request: TransactionRequest): Promise<{ contract: Contract; network: Network }> {
+    const { network } = await this.connection(request.identity);
+    return { contract: network.getContract(this.chaincode, request.contract), network };
+  }
+
+  private refusal(stage: 'endorse' | 'evaluate', err: unknown, transactionId: string | undefined): LedgerError {
+    if (err instanceof LedgerError) {
+      return err;
+    }
+    const chaincodeMessage = chaincodeMessageOf(err);
+    if (chaincodeMessage !== undefined) {
+      const coded = decodeRuleError(chaincodeMessage);
+      return new LedgerError(stage, coded?.message ?? chaincodeMessage, transactionId, { chaincodeMessage, cause: err });
+    }
+    return new LedgerError(stage, `peer of ${this.mspId} failed: ${messageOf(err)}`, transactionId, { cause: err });
+  }
+
+  async evaluate(request: TransactionRequest): Promise<Buffer> {
+    const { contract } = await this.contract(request);
+    const tx = contract.createTransaction(request.fn);
+    if (request.transient) {
+      tx.setTransient(toBuffers(request.transient));
+    }
+    try {
+      return await tx.evaluate(...request.args);
+    } catch (err) {
+      throw this.refusal('evaluate', err, tx.getTransactionId());
+    }
+  }
+
+  async submit(request: SubmitRequest): Promise<SubmitResult> {
+    const { contract } = await this.contract(request);
+    const tx = contract.createTransaction(request.fn);
+    const transactionId = tx.getTransactionId();
+    if (request.transient) {
+      tx.setTransient(toBuffers(request.transient));
+    }
+    tx.setEndorsingOrganizations(this.mspId, ...(request.endorsingOrgs ?? []).filter((o) => o !== this.mspId));
+    let payload: Buffer;
+    try {
+      payload = await tx.submit(...request.args);
+    } catch (err) {
+      const code = (err as { transactionCode?: unknown }).transactionCode;
+      if (typeof code === 'string' && code !== 'VALID') {
+        throw new LedgerError('commit', `transaction ${code}`, transactionId, { validationCode: code as ValidationCode, cause: err });
+      }
+      if (/timeout|timed out/i.test(messageOf(err)) && (err as { name?: string }).name === 'TimeoutError') {
+        throw new LedgerError('commit', `no commit of ${transactionId}: ${messageOf(err)}`, transactionId, { cause: err });
+      }
+      if (/orderer|broadcast|SERVICE_UNAVAILABLE/i.test(messageOf(err)) && chaincodeMessageOf(err) === undefined) {
+        throw new LedgerError('submit', `ordering failed: ${messageOf(err)}`, transactionId, { cause: err });
+      }
+      throw this.refusal('endorse', err, transactionId);
+    }
+    const status = await this.qscc.transactionStatus(transactionId);
+    if (!status) {
+      throw new LedgerError('commit', `the peer of ${this.mspId} reports no commit of ${transactionId}`, transactionId);
+    }
+    return { transactionId, blockNumber: status.blockNumber, payload };
+  }
+
+  transactionStatus(transactionId: string): Promise<TransactionStatus | undefined> {
+    return this.qscc.transactionStatus(transactionId);
+  }
+
+  blockHeight(): Promise<number> {
+    return this.qscc.blockHeight();
+  }
+
+  async blockBytes(blockNumber: number): Promise<Uint8Array> {
+    const height = await this.blockHeight();
+    if (!Number.isSafeInteger(blockNumber) || blockNumber < 0 || blockNumber >= height) {
+      throw new LedgerError('evaluate', `block ${blockNumber} does not exist (height ${height})`, undefined);
+    }
+    return this.qscc.blockBytes(blockNumber);
+  }
+
+  async blockInfo(blockNumber: number): Promise<BlockInfo> {
+    return blockInfoOf(await this.blockBytes(blockNumber), this.chaincode);
+  }
+
+  /**
+   * A full-block listener from `fromBlock`; each block's events are read from
+   * the block bytes by the same decoder as blockInfo. Returns once every block
+   * that existed at the call has been delivered, as the embedded backend does.
+   */
+  async onContractEvents(fromBlock: number, listener: (event: ContractEvent) => void): Promise<() => void> {
+    const { network } = await this.connection(this.anyIdentity());
+    const height = await this.blockHeight();
+    let caughtUp: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => {
+      caughtUp = resolve;
+    });
+    if (fromBlock >= height) {
+      caughtUp();
+    }
+    let next = fromBlock;
+    const blockListener = async (event: { blockNumber: { toNumber(): number } }): Promise<void> => {
+      const n = event.blockNumber.toNumber();
+      if (n < next) {
+        return;
+      }
+      next = n + 1;
+      // the listener's decoded block lacks the raw bytes: take them from qscc
+      for (const e of contractEventsOf(await this.qscc.blockBytes(n), this.chaincode)) {
+        listener(e);
+      }
+      if (n >= height - 1) {
+        caughtUp();
+      }
+    };
+    await network.addBlockListener(blockListener, { startBlock: fromBlock, type: 'full' });
+    const timeout = this.config.commitTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        reached,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new LedgerError('evaluate', `events up to block ${height - 1} not delivered within ${timeout} ms`, undefined)), timeout);
+        }),
+      ]);
+    } catch (err) {
+      network.removeBlockListener(blockListener);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+    return () => network.removeBlockListener(blockListener);
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.connections.values()];
+    this.connections.clear();
+    for (const c of await Promise.allSettled(all)) {
+      if (c.status === 'fulfilled') {
+        c.value.gateway.disconnect();
+      }
+    }
+  }
+}
+
+function toBuffers(transient: Record<string, Uint8Array>): Record<string, Buffer> {
+  return Object.fromEntries(Object.entries(transient).map(([k, v]) => [k, Buffer.from(v)]));
+}
