@@ -5,11 +5,23 @@
 import { EmbeddedBackend, type EmbeddedBackendOptions } from './embedded/embedded-backend';
 import { EmbeddedNetwork, type EmbeddedNetworkConfig } from './embedded/network';
 import type { LedgerBackend } from './backend';
-import { FabricGatewayBackend, FabricNetworkBackend, type FabricBackendConfig } from './fabric';
+import type { FabricBackendConfig } from './fabric';
 
 export * from './backend';
 export { EmbeddedNetwork, type EmbeddedNetworkConfig };
-export * as fabric from './fabric';
+export type { FabricBackendConfig } from './fabric';
+
+/**
+ * The Fabric backends are loaded only when asked for: @hyperledger/fabric-gateway
+ * brings @hyperledger/fabric-protos 0.3, whose generated classes register in
+ * the same global namespace as the 0.2 ones fabric-shim and the embedded
+ * ledger use; whichever loads last serialises nested messages for both. A
+ * process that never uses Fabric must never load it.
+ */
+function fabricModule(): typeof import('./fabric') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./fabric') as typeof import('./fabric');
+}
 
 export const backends = {
   /** The authority `mspId`'s view of an embedded network running in this process. */
@@ -18,10 +30,10 @@ export const backends = {
   },
   /** The authority `config.mspId`'s peer on a real Fabric network, through fabric-network 2.2. */
   fabricNetwork(config: FabricBackendConfig): LedgerBackend {
-    return new FabricNetworkBackend(config);
+    return new (fabricModule().FabricNetworkBackend)(config);
   },
   /** The authority `config.mspId`'s peer on a real Fabric network, through its Gateway service (@hyperledger/fabric-gateway). */
   fabricGateway(config: FabricBackendConfig): LedgerBackend {
-    return new FabricGatewayBackend(config);
+    return new (fabricModule().FabricGatewayBackend)(config);
   },
 };
