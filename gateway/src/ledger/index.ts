@@ -5,6 +5,7 @@
 import { EmbeddedBackend, type EmbeddedBackendOptions } from './embedded/embedded-backend';
 import { EmbeddedNetwork, type EmbeddedNetworkConfig } from './embedded/network';
 import type { LedgerBackend } from './backend';
+import type * as FabricBackends from './fabric';
 import type { FabricBackendConfig } from './fabric';
 
 export * from './backend';
@@ -18,9 +19,9 @@ export type { FabricBackendConfig } from './fabric';
  * ledger use; whichever loads last serialises nested messages for both. A
  * process that never uses Fabric must never load it.
  */
-function fabricModule(): typeof import('./fabric') {
+function fabricModule(): typeof FabricBackends {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('./fabric') as typeof import('./fabric');
+  return require('./fabric') as typeof FabricBackends;
 }
 
 export const backends = {
