@@ -7,8 +7,21 @@
  */
 import { common, msp } from '@hyperledger/fabric-protos';
 
+const built = new Map<string, Uint8Array>();
+
 export function signedByPeersOf(orgs: readonly string[], required: number): Uint8Array {
   const sorted = [...new Set(orgs)].sort();
+  const cacheKey = `${required}/${sorted.join(',')}`;
+  const cached = built.get(cacheKey);
+  if (cached) {
+    return Uint8Array.from(cached);
+  }
+  const bytes = buildEnvelope(sorted, required);
+  built.set(cacheKey, bytes);
+  return Uint8Array.from(bytes);
+}
+
+function buildEnvelope(sorted: readonly string[], required: number): Uint8Array {
   if (sorted.length === 0 || required < 1 || required > sorted.length) {
     throw new RangeError(`cannot require ${required} of ${sorted.length} organisations`);
   }

@@ -34,12 +34,31 @@ function ruleSatisfied(rule: common.SignaturePolicy, principals: msp.MSPPrincipa
   return satisfied >= nOutOf.getN();
 }
 
+const parsed = new Map<string, common.SignaturePolicyEnvelope | null>();
+
+function parseEnvelope(envelopeBytes: Uint8Array): common.SignaturePolicyEnvelope | null {
+  const key = Buffer.from(envelopeBytes).toString('base64');
+  let envelope = parsed.get(key);
+  if (envelope === undefined) {
+    try {
+      envelope = common.SignaturePolicyEnvelope.deserializeBinary(envelopeBytes);
+    } catch {
+      envelope = null;
+    }
+    if (parsed.size > 10_000) {
+      parsed.clear();
+    }
+    parsed.set(key, envelope);
+  }
+  return envelope;
+}
+
 /** True when the endorsements satisfy the serialized SignaturePolicyEnvelope; false for anything malformed. */
 export function policySatisfied(envelopeBytes: Uint8Array, endorsers: readonly Endorser[]): boolean {
+  const envelope = parseEnvelope(envelopeBytes);
+  const rule = envelope?.getRule();
   try {
-    const envelope = common.SignaturePolicyEnvelope.deserializeBinary(envelopeBytes);
-    const rule = envelope.getRule();
-    return rule !== undefined && ruleSatisfied(rule, envelope.getIdentitiesList(), endorsers);
+    return envelope !== null && rule !== undefined && ruleSatisfied(rule, envelope.getIdentitiesList(), endorsers);
   } catch {
     return false;
   }
