@@ -103,7 +103,8 @@ export class MemoryLedger {
       getPrivateHash: (collection, key) => Promise.resolve(this.privateHashes.get(`${collection}\u0000${key}`)),
       privateRange: (collection, start, end) => Promise.resolve(sorted(inCollection(collection), start, end)),
       getPrivateValidationParameter: () => Promise.resolve(undefined),
-      history: (key) => Promise.resolve([...(this.history.get(key) ?? [])]),
+      // newest first, as a Fabric 2.5 peer answers GetHistoryForKey
+      history: (key) => Promise.resolve([...(this.history.get(key) ?? [])].reverse()),
     };
   }
 

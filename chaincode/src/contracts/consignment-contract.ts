@@ -428,7 +428,7 @@ export class ConsignmentContract extends Contract {
     return canonicalJson(request);
   }
 
-  /** The public history of a record: every committed version with its transaction and time. */
+  /** The public history of a record: every committed version with its transaction and time, newest first (as the peer gives it). */
   @Transaction(false)
   @Returns('string')
   public async History(ctx: Context, ucr: string): Promise<string> {

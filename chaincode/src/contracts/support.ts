@@ -129,8 +129,13 @@ interface KvIterator {
   close(): Promise<unknown>;
 }
 
-/** Reads a state iterator to its end and closes it. */
-export async function collect(iterator: KvIterator): Promise<{ key: string; value: Uint8Array }[]> {
+/**
+ * Reads a state iterator to its end and closes it. fabric-shim resolves
+ * public-state range queries to the iterator itself but private-data range
+ * queries (and paginated ones) to `{iterator}`: both are taken.
+ */
+export async function collect(result: KvIterator | { iterator: KvIterator }): Promise<{ key: string; value: Uint8Array }[]> {
+  const iterator = 'iterator' in result ? result.iterator : result;
   const out: { key: string; value: Uint8Array }[] = [];
   try {
     for (let r = await iterator.next(); !r.done && r.value; r = await iterator.next()) {

@@ -142,8 +142,11 @@ export class LedgerReplayer {
       findings.push(finding(site, rule, message));
     };
     let block: DecodedBlock;
+    let signedValue: Uint8Array;
     try {
-      block = decodeBlock(await this.source.block(n));
+      const bytes = await this.source.block(n);
+      block = decodeBlock(bytes);
+      signedValue = signaturesMetadataValue(bytes);
     } catch (err) {
       report(blockSite, 'block-decode', `block ${n} cannot be read: ${(err as Error).message}`);
       return { position: { ...position, next: n + 1, previousHash: '' }, findings, transactions: 0, valid: 0, fatal: n === 0 || !this.trust };
@@ -189,7 +192,7 @@ export class LedgerReplayer {
     );
     const first = decoded[0];
     const cutAt = first && !(first instanceof Error) ? first.timestamp : blockTime(block);
-    this.checkOrdererSignature(block, trust, cutAt, (m) => report(blockSite, 'orderer-signature', m));
+    this.checkOrdererSignature(block, signedValue, trust, cutAt, (m) => report(blockSite, 'orderer-signature', m));
     const codes = block.validationCodes;
     if (block.envelopes.length === 0) {
       report(blockSite, 'transaction-format', `block ${n} holds no transaction`);
@@ -261,7 +264,8 @@ export class LedgerReplayer {
     };
   }
 
-  private checkOrdererSignature(block: DecodedBlock, trust: ChannelTrust, at: Date, report: (message: string) => void): void {
+  /** Fabric signs value ‖ signature header ‖ header, the value being the SIGNATURES metadata's (OrdererBlockMetadata since 2.x; empty on the embedded ledger). */
+  private checkOrdererSignature(block: DecodedBlock, signedValue: Uint8Array, trust: ChannelTrust, at: Date, report: (message: string) => void): void {
     if (block.ordererSignatures.length === 0) {
       report(`block ${block.number} carries no orderer signature`);
       return;
@@ -272,7 +276,7 @@ export class LedgerReplayer {
       const identity = trust.checkOrderer(s.mspId, s.certificatePem, at);
       if (!identity.valid) {
         problems.push(identity.reason);
-      } else if (!verifySignature(s.certificatePem, Buffer.concat([s.signatureHeader, header]), s.signature)) {
+      } else if (!verifySignature(s.certificatePem, Buffer.concat([signedValue, s.signatureHeader, header]), s.signature)) {
         problems.push(`the signature of ${s.mspId} does not verify over this header`);
       } else {
         return;
@@ -313,6 +317,7 @@ export class LedgerReplayer {
       this.state.put(w.key, w.value === null ? null : { value: w.value, version, validationParameter: before?.validationParameter ?? null });
     }
     for (const m of tx.rwset.metadataWrites) {
+      this.state.markValidationParameterUpdated(m.key);
       const current = await this.state.get(m.key);
       if (current) {
         this.state.put(m.key, { ...current, validationParameter: m.validationParameter && m.validationParameter.length > 0 ? m.validationParameter : null });
@@ -325,4 +330,11 @@ export class LedgerReplayer {
       }
     }
   }
+}
+
+/** The `value` of a block's SIGNATURES metadata, which Fabric's orderer signs with the header. */
+function signaturesMetadataValue(blockBytes: Uint8Array): Uint8Array {
+  const metadata = common.Block.deserializeBinary(blockBytes).getMetadata()?.getMetadataList_asU8() ?? [];
+  const signatures = metadata[common.BlockMetadataIndex.SIGNATURES];
+  return signatures && signatures.length > 0 ? common.Metadata.deserializeBinary(signatures).getValue_asU8() : new Uint8Array();
 }

@@ -104,6 +104,8 @@ export class ReplayState {
   private pending = new Map<string, StateValue | null>();
   private pendingHashes = new Map<string, PrivateHash | null>();
   private pendingTxIds = new Map<string, Version>();
+  /** Keys whose validation parameter a valid transaction of the block being replayed set. */
+  private parameterUpdated = new Set<string>();
   /** Committed entries read or written so far (null: known absent); kept bounded. */
   private readonly committed = new Map<string, StateValue | null>();
   private readonly knownTxIds = new Map<string, Version | null>();
@@ -236,6 +238,15 @@ export class ReplayState {
 
   // ---- writes into the block being replayed ------------------------------------------
 
+  markValidationParameterUpdated(key: string): void {
+    this.parameterUpdated.add(key);
+  }
+
+  /** Whether an earlier valid transaction of this block set the key's validation parameter. */
+  validationParameterUpdatedInBlock(key: string): boolean {
+    return this.parameterUpdated.has(key);
+  }
+
   put(key: string, value: StateValue | null): void {
     this.pending.set(key, value);
   }
@@ -279,6 +290,7 @@ export class ReplayState {
       this.remember(this.knownTxIds, txId, at);
     }
     this.pending = new Map();
+    this.parameterUpdated = new Set();
     this.pendingHashes = new Map();
     this.pendingTxIds = new Map();
   }

@@ -93,6 +93,12 @@ export async function deriveValidationCode(tx: DecodedTransaction, ctx: Validati
 async function checkPolicies(tx: DecodedTransaction, ctx: ValidationContext, endorsers: Endorsing[]): Promise<string | undefined> {
   let needsChaincodePolicy = false;
   const keys = new Set([...tx.rwset.writes.map((w) => w.key), ...tx.rwset.metadataWrites.map((m) => m.key)]);
+  // As Fabric's key-level validator: a key whose policy an earlier transaction of the same block changed cannot be validated.
+  for (const key of keys) {
+    if (ctx.state.validationParameterUpdatedInBlock(key)) {
+      return `the key-level policy of ${printable(key)} was set by an earlier transaction in this block`;
+    }
+  }
   for (const key of keys) {
     const vp = (await ctx.state.get(key))?.validationParameter;
     if (vp && vp.length > 0) {

@@ -5,6 +5,7 @@
  * in the Fabric CA attribute extension, so `ctx.clientIdentity` reads it
  * exactly as on a peer).
  */
+import 'reflect-metadata';
 import { webcrypto, createPrivateKey, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
@@ -72,6 +73,11 @@ export async function createCertificateAuthority(mspId: string, organisation: st
   return { mspId, commonName, certificatePem: cert.toString('pem'), privateKeyPem: await exportKeyPem(keys.privateKey) };
 }
 
+function authorityKeyIdOf(caCert: x509.X509Certificate): x509.AuthorityKeyIdentifierExtension | undefined {
+  const ski = caCert.getExtension(x509.SubjectKeyIdentifierExtension);
+  return ski ? new x509.AuthorityKeyIdentifierExtension(ski.keyId) : undefined;
+}
+
 export async function issueCertificate(ca: CertificateAuthority, request: IssueRequest): Promise<IssuedIdentity> {
   const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']));
   const caCert = new x509.X509Certificate(ca.certificatePem);
@@ -81,7 +87,8 @@ export async function issueCertificate(ca: CertificateAuthority, request: IssueR
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    await x509.AuthorityKeyIdentifierExtension.create(caCert),
+    // The issuer's own subject key id (cryptogen's CAs use a SHA-256 one), so chain checks match it exactly.
+    authorityKeyIdOf(caCert) ?? (await x509.AuthorityKeyIdentifierExtension.create(caCert)),
   ];
   if (request.attributes) {
     const raw = Buffer.from(JSON.stringify({ attrs: request.attributes }), 'utf8');

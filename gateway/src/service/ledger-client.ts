@@ -52,7 +52,14 @@ export interface LedgerClientOptions {
 }
 
 const DEFAULTS: LedgerClientOptions = { maxAttempts: 3, deadlineMs: 30_000, maxInFlight: 256 };
-const RETRYABLE: readonly ValidationCode[] = ['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT'];
+/**
+ * Conflicts with concurrent transactions, worth a new transaction. Fabric also
+ * gives ENDORSEMENT_POLICY_FAILURE to a transaction writing a key whose
+ * key-level policy an earlier transaction of the same block set (two updates
+ * of one record in one block); a genuine policy failure fails again and is
+ * reported after the last attempt.
+ */
+const RETRYABLE: readonly ValidationCode[] = ['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT', 'ENDORSEMENT_POLICY_FAILURE'];
 
 class DeadlineExceeded extends Error {}
 

@@ -217,6 +217,8 @@ export class EmbeddedPeer extends EventEmitter {
     const pending = new Map<string, PendingState>();
     const pendingHashes = new Map<string, { version: Version; valueHash: Uint8Array } | null>();
     const seen = new Set<string>();
+    /** keys whose validation parameter a valid transaction of this block set */
+    const parameterUpdated = new Set<string>();
     const ops: BatchOp[] = [];
     const codes: ValidationCode[] = [];
     const transactions: CommittedBlockEvent['transactions'] = [];
@@ -230,7 +232,7 @@ export class EmbeddedPeer extends EventEmitter {
             ? 'VALID'
             : known.has(tx.transactionId) || seen.has(tx.transactionId)
               ? 'DUPLICATE_TXID'
-              : await this.validate(tx, pending, pendingHashes);
+              : await this.validate(tx, pending, pendingHashes, parameterUpdated);
       } catch {
         code = 'INVALID_OTHER_REASON';
       }
@@ -244,6 +246,7 @@ export class EmbeddedPeer extends EventEmitter {
       }
       transactions.push({ transactionId, code, event: code === 'VALID' && tx ? tx.event : null });
       if (code === 'VALID' && tx && tx.headerType === common.HeaderType.ENDORSER_TRANSACTION) {
+        tx.rwset.metadataWrites.forEach((m) => parameterUpdated.add(m.key));
         await this.apply(tx, { block: block.number, tx: txNum }, pending, pendingHashes, ops, transient);
       }
     }
@@ -268,6 +271,7 @@ export class EmbeddedPeer extends EventEmitter {
     tx: DecodedTransaction,
     pending: Map<string, PendingState>,
     pendingHashes: Map<string, { version: Version; valueHash: Uint8Array } | null>,
+    parameterUpdated: ReadonlySet<string>,
   ): Promise<ValidationCode> {
     if (tx.headerType !== common.HeaderType.ENDORSER_TRANSACTION || tx.channelId !== this.channelId) {
       return 'INVALID_OTHER_REASON';
@@ -291,6 +295,13 @@ export class EmbeddedPeer extends EventEmitter {
     // Key-level policies replace the chaincode policy for the keys that carry one.
     let needsChaincodePolicy = false;
     const writtenKeys = new Set([...tx.rwset.writes.map((w) => w.key), ...tx.rwset.metadataWrites.map((m) => m.key)]);
+    // As Fabric's key-level validator does: a key whose policy an earlier transaction of this block set
+    // cannot be validated against a policy that was not yet committed when this one was endorsed.
+    for (const key of writtenKeys) {
+      if (parameterUpdated.has(key)) {
+        return 'ENDORSEMENT_POLICY_FAILURE';
+      }
+    }
     for (const key of writtenKeys) {
       const vp = (await this.currentState(key, pending))?.validationParameter;
       if (vp && vp.length > 0) {

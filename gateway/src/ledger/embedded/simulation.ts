@@ -318,13 +318,14 @@ export class SimulationStub {
     return ep ? toBuffer(ep) : Buffer.alloc(0);
   }
 
+  /** Resolves to `{iterator}`, not to the iterator: that is what fabric-shim 2.5 does for private data. */
   getPrivateDataByRange(collection: string, startKey: string, endKey: string) {
-    return iterable(this.privateRangeQuery(collection, startKey, endKey));
+    return iterable(this.privateRangeQuery(collection, startKey, endKey).then((iterator) => ({ iterator })));
   }
 
   getPrivateDataByPartialCompositeKey(collection: string, objectType: string, attributes: string[]) {
     const { start, end } = partialKeyRange(objectType, attributes);
-    return iterable(this.privateRangeQuery(collection, start, end));
+    return iterable(this.privateRangeQuery(collection, start, end).then((iterator) => ({ iterator })));
   }
 
   getPrivateDataQueryResult(): never {

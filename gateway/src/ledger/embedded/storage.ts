@@ -221,7 +221,8 @@ export class PeerStore {
 
   async history_(key: string): Promise<HistoryEntry[]> {
     const out: HistoryEntry[] = [];
-    for await (const value of this.history.values({ gte: `${key}\u0000`, lt: `${key}\u0001` })) {
+    // Newest first, as a Fabric 2.5 peer answers GetHistoryForKey.
+    for await (const value of this.history.values({ gte: `${key}\u0000`, lt: `${key}\u0001`, reverse: true })) {
       const entry = JSON.parse(Buffer.from(value).toString('utf8')) as { txId: string; s: number; n: number; d: boolean; v: string };
       out.push({ txId: entry.txId, timestamp: { seconds: entry.s, nanos: entry.n }, isDelete: entry.d, value: Buffer.from(entry.v, 'base64') });
     }

@@ -90,7 +90,7 @@ describe('ConsignmentContract', () => {
         txId: string;
         record: ConsignmentRecord;
       }[];
-      assert.deepEqual(history.map((h) => h.record.status), ['lodged', 'risk-assessed', 'held', 'seized']);
+      assert.deepEqual(history.map((h) => h.record.status), ['seized', 'held', 'risk-assessed', 'lodged'], 'newest first, as Fabric answers');
       assert.equal(new Set(history.map((h) => h.txId)).size, 4);
     });
 

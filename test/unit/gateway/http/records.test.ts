@@ -34,10 +34,11 @@ describe('gateway: status, history and lists', function () {
     }[];
     assert.deepEqual(
       history.map((h) => h.record.status),
-      ['lodged', 'risk-assessed', 'held', 'released'],
+      ['released', 'held', 'risk-assessed', 'lodged'],
+      'newest first, as a Fabric peer answers',
     );
     assert.deepEqual(
-      history.at(-1)?.record.statusHistory.map((s) => s.reason),
+      history[0]?.record.statusHistory.map((s) => s.reason),
       ['lodged', ...steps.map(([, r]) => r)],
     );
     expectStatus(await client(gws.NL).get('/consignments/6NL000000000-NONE/history', 'officer'), 404);
