@@ -19,7 +19,7 @@ export type { FabricBackendConfig } from './fabric';
  * ledger use; whichever loads last serialises nested messages for both. A
  * process that never uses Fabric must never load it.
  */
-function fabricModule(): typeof FabricBackends {
+export function fabricModule(): typeof FabricBackends {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('./fabric') as typeof FabricBackends;
 }

@@ -17,6 +17,8 @@ export interface StartConfig {
   syncWrites: boolean;
   logLevel: string;
   logFile: string | undefined;
+  /** run the gateways over the real Fabric network that scripts/network.sh runs, through this client */
+  fabric: 'fabric-gateway' | 'fabric-network' | undefined;
 }
 
 function port(value: string): number {
@@ -39,6 +41,7 @@ export function parseStartConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     .option('--no-sync', 'do not fsync blocks (faster, not crash-safe against power loss)')
     .option('--log-level <level>', 'pino level (CUSTOMS_LEDGER_LOG_LEVEL)', env.CUSTOMS_LEDGER_LOG_LEVEL ?? 'info')
     .option('--log-file <file>', 'request and ledger logs (default <data-dir>/gateway.log; - for stdout)')
+    .option('--fabric [client]', 'gateways over the running real Fabric network (npm run network:up / network:deploy), through fabric-network (default) or fabric-gateway')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.parse([...argv], { from: 'user' });
@@ -52,7 +55,12 @@ export function parseStartConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     sync: boolean;
     logLevel: string;
     logFile?: string;
+    fabric?: string | boolean;
   }>();
+  const fabric = o.fabric === undefined ? undefined : o.fabric === true ? 'fabric-network' : o.fabric;
+  if (fabric !== undefined && fabric !== 'fabric-network' && fabric !== 'fabric-gateway') {
+    throw new InvalidArgumentError(`--fabric: ${fabric} is not fabric-network or fabric-gateway`);
+  }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(o.logLevel)) {
     throw new InvalidArgumentError(`--log-level: ${o.logLevel} is not a pino level`);
   }
@@ -67,5 +75,6 @@ export function parseStartConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     syncWrites: o.sync,
     logLevel: o.logLevel,
     logFile: o.logFile === '-' ? undefined : resolve(o.logFile ?? `${dataDir}/gateway.log`),
+    fabric,
   };
 }

@@ -9,12 +9,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { destination, pino } from 'pino';
+import { destination, pino, type Logger } from 'pino';
 import { createServer, FileTokenStore, ROLES, type IssuedToken } from '../http';
-import { backends, EmbeddedNetwork } from '../ledger';
-import { loadMembers } from '../config/members';
+import { backends, EmbeddedNetwork, fabricModule, type LedgerBackend, type WalletIdentity } from '../ledger';
+import { loadMembers, type NetworkMembers } from '../config/members';
 import { ApiClient } from './api-client';
-import { parseStartConfig } from './config';
+import { parseStartConfig, type StartConfig } from './config';
 import { loadDemo, type DemoAuthority } from './demo';
 
 const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
@@ -29,14 +29,17 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-export async function start(argv: readonly string[]): Promise<() => Promise<void>> {
-  const config = parseStartConfig(argv);
-  const members = await loadMembers(config.membersFile);
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const logger = pino(
-    { level: config.logLevel, base: { service: 'customs-ledger' } },
-    config.logFile ? destination({ dest: config.logFile, mkdir: true, sync: false }) : destination(1),
-  );
+/** The ledger the gateways run over: the embedded network, or the real Fabric network's peers. */
+interface RunningLedger {
+  description: string;
+  isNew: boolean;
+  backend(mspId: string): LedgerBackend;
+  wallet(mspId: string): Record<'admin' | 'auditor' | 'officer', WalletIdentity>;
+  height(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function embeddedLedger(config: StartConfig, members: NetworkMembers, logger: Logger): Promise<RunningLedger> {
   const isNew = !existsSync(join(config.dataDir, 'orderer'));
   const network = await EmbeddedNetwork.start({
     dataDir: config.dataDir,
@@ -49,12 +52,66 @@ export async function start(argv: readonly string[]): Promise<() => Promise<void
     peer.on('missingPrivateData', (info: unknown) => logger.warn({ peer: peer.mspId, info }, 'private data missing at commit'));
     peer.on('error', (err: unknown) => logger.error({ peer: peer.mspId, err }, 'peer failed to commit a block'));
   }
+  return {
+    description: 'embedded network',
+    isNew,
+    backend: (mspId) => backends.embedded(network, mspId),
+    wallet: (mspId) => network.wallet(mspId),
+    height: () => Promise.resolve(network.orderer.height),
+    close: () => network.close(),
+  };
+}
 
+/** The running native Fabric network of scripts/network.sh (no demo data is loaded into it). */
+async function fabricLedger(client: 'fabric-gateway' | 'fabric-network'): Promise<RunningLedger> {
+  const fabric = fabricModule();
+  const material = await fabric.loadFabricNetwork();
+  const wallets = await fabric.fabricWallets(material);
+  const made = new Map<string, LedgerBackend>();
+  const backend = (mspId: string): LedgerBackend => {
+    let b = made.get(mspId);
+    if (!b) {
+      const identities = Object.values(wallets[mspId] ?? {});
+      b = client === 'fabric-gateway' ? backends.fabricGateway({ mspId, material, identities }) : backends.fabricNetwork({ mspId, material, identities });
+      made.set(mspId, b);
+    }
+    return b;
+  };
+  return {
+    description: `real Fabric network (${client})`,
+    isNew: false,
+    backend,
+    wallet: (mspId) => {
+      const w = wallets[mspId];
+      if (!w) {
+        throw new Error(`${mspId} has no wallet in the Fabric network material`);
+      }
+      return w;
+    },
+    height: () => backend(Object.keys(wallets)[0]!).blockHeight(),
+    close: async () => {
+      for (const b of made.values()) {
+        await b.close();
+      }
+    },
+  };
+}
+
+export async function start(argv: readonly string[]): Promise<() => Promise<void>> {
+  const config = parseStartConfig(argv);
+  const members = await loadMembers(config.membersFile);
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const logger = pino(
+    { level: config.logLevel, base: { service: 'customs-ledger' } },
+    config.logFile ? destination({ dest: config.logFile, mkdir: true, sync: false }) : destination(1),
+  );
+  const ledger = config.fabric ? await fabricLedger(config.fabric) : await embeddedLedger(config, members, logger);
+  const isNew = ledger.isNew;
   const servers: Server[] = [];
   const authorities: (DemoAuthority & { url: string; tokens: IssuedToken[]; name: string })[] = [];
   for (const [i, member] of members.members.entries()) {
-    const wallet = network.wallet(member.mspId);
-    const tokenFile = join(config.dataDir, 'gateways', member.mspId, 'tokens.json');
+    const wallet = ledger.wallet(member.mspId);
+    const tokenFile = join(config.dataDir, config.fabric ? 'fabric-gateways' : 'gateways', member.mspId, 'tokens.json');
     if (config.newTokens) {
       await rm(tokenFile, { force: true });
     }
@@ -63,7 +120,7 @@ export async function start(argv: readonly string[]): Promise<() => Promise<void
       ROLES.map((role) => ({ label: wallet[role].label, role })),
     );
     const app = createServer({
-      backend: backends.embedded(network, member.mspId),
+      backend: ledger.backend(member.mspId),
       wallet,
       tokens: store,
       logger: logger.child({ msp: member.mspId }),
@@ -90,8 +147,8 @@ export async function start(argv: readonly string[]): Promise<() => Promise<void
     demo = await loadDemo(authorities, members.channel, config.dataDir);
   }
 
-  out(`customs-ledger: embedded network on channel "${members.channel}", data in ${config.dataDir}${isNew ? ' (new)' : ''}`);
-  out(`ledger height: ${network.orderer.height} blocks`);
+  out(`customs-ledger: ${ledger.description} on channel "${members.channel}", data in ${config.dataDir}${isNew ? ' (new)' : ''}`);
+  out(`ledger height: ${await ledger.height()} blocks`);
   out();
   for (const a of authorities) {
     out(`${a.mspId.padEnd(14)} ${a.url}   (${a.name})`);
@@ -126,7 +183,7 @@ export async function start(argv: readonly string[]): Promise<() => Promise<void
       for (const server of servers) {
         await new Promise<void>((done) => server.close(() => done()));
       }
-      await network.close();
+      await ledger.close();
       logger.info('customs-ledger stopped');
       logger.flush();
     })());
