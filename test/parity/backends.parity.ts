@@ -290,6 +290,10 @@ for (const name of TARGETS) {
       this.timeout(600_000);
       const report = await replay({ source: blockSources.backend(target().peer[NL]!) });
       record.auditFindings = report.findings.map((f) => `${f.rule}: ${f.message}`);
+      const g = report.trustedGenesis;
+      console.log(
+        `      ${name}: replayed ${report.transactions} transactions (${report.validTransactions} valid) in ${report.blocks} blocks; genesis ${g.hash.slice(0, 16)}… ${g.signedBy ? `signed by ${g.signedBy}` : 'unsigned (trusted by its hash)'}; config blocks after 0: ${report.configBlocks.length}`,
+      );
       if (report.findings.length > 0) {
         const rules = new Map<string, number>();
         report.findings.forEach((f) => rules.set(f.rule, (rules.get(f.rule) ?? 0) + 1));

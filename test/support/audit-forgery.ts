@@ -4,7 +4,7 @@
  * blocks re-cut with a given orderer key. Tests use these to show the
  * auditor finds what honest peers would not.
  */
-import { common } from '@hyperledger/fabric-protos';
+import { common, ledger } from '@hyperledger/fabric-protos';
 import { blockHeaderHash, buildBlock, decodeBlock, withValidationCodes } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
 import { signLowS } from 'customs-ledger-gateway/dist/ledger/fabric-format/signing';
 import {
@@ -88,4 +88,50 @@ export function withPreviousHash(blockBytes: Uint8Array, previousHash: Uint8Arra
   const block = common.Block.deserializeBinary(blockBytes);
   block.getHeader()!.setPreviousHash(previousHash);
   return block.serializeBinary();
+}
+
+export interface ForgedNamespaces {
+  channelId: string;
+  creator: Signer;
+  endorsers: Signer[];
+  /** the invoked chaincode, e.g. `_lifecycle` or customs-ledger */
+  chaincode: string;
+  args: string[];
+  /** every namespace's read/write set, in order */
+  namespaces: { namespace: string; rwset: ReadWriteSet }[];
+}
+
+/** An envelope whose read/write set spans several namespaces, as Fabric writes a chaincode transaction that also reads `_lifecycle`. */
+export function forgeNamespacesEnvelope(f: ForgedNamespaces): { envelope: Uint8Array; txId: string } {
+  const proposal = buildProposal({ channelId: f.channelId, chaincode: f.chaincode, args: f.args, signer: f.creator });
+  const merged = new ledger.rwset.TxReadWriteSet();
+  merged.setDataModel(ledger.rwset.TxReadWriteSet.DataModel.KV);
+  merged.setNsRwsetList(
+    f.namespaces.flatMap(({ namespace, rwset }) => ledger.rwset.TxReadWriteSet.deserializeBinary(buildReadWriteSet(namespace, rwset).results).getNsRwsetList()),
+  );
+  const prp = buildProposalResponsePayload(proposal, f.chaincode, '1', merged.serializeBinary(), null, { status: 200, message: '', payload: new Uint8Array() });
+  const envelope = buildEnvelope(proposal, prp, f.endorsers.map((e) => endorse(prp, e)), f.creator);
+  return { envelope, txId: proposal.transactionId };
+}
+
+/**
+ * The chain with block 0 made as configtxgen makes it: the config
+ * transaction without creator or signature and the block without an orderer
+ * signature; later blocks re-cut by `orderer` so that the hash chain links.
+ */
+export function withUnsignedGenesis(chain: readonly Uint8Array[], orderer: Signer): Uint8Array[] {
+  const envelope = common.Envelope.deserializeBinary(decodeBlock(chain[0]!).envelopes[0]!);
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const header = payload.getHeader()!;
+  const sh = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
+  sh.setCreator(new Uint8Array());
+  header.setSignatureHeader(sh.serializeBinary());
+  payload.setHeader(header);
+  envelope.setPayload(payload.serializeBinary());
+  envelope.setSignature(new Uint8Array());
+  const block = common.Block.deserializeBinary(buildBlock(0, new Uint8Array(), [envelope.serializeBinary()], orderer).bytes);
+  const metadata = block.getMetadata()!.getMetadataList_asU8().map((m, i) => (i === common.BlockMetadataIndex.SIGNATURES ? new common.Metadata().serializeBinary() : m));
+  block.getMetadata()!.setMetadataList(metadata);
+  const genesis = withValidationCodes(block.serializeBinary(), ['VALID']);
+  return rechain([genesis, ...chain.slice(1)], 1, orderer);
 }

@@ -21,7 +21,7 @@ import { checkRecordWrites } from './record-rules';
 import type { ReplayPosition, ReplayState, Version } from './replay-state';
 import type { RuleContext } from './rule-context';
 import { checkShareWrites } from './sharing-rules';
-import { deriveValidationCode, type Derivation } from './transaction-validation';
+import { deriveValidationCode, isLifecycleTransaction, stateNamespace, type Derivation } from './transaction-validation';
 
 export interface ReplayProgress {
   block: number;
@@ -40,9 +40,23 @@ export interface ReplayRunOptions {
   onProgress?: (p: ReplayProgress) => void;
 }
 
+/** The genesis block the replay trusted: its hash, whether the caller pinned it, and who signed it. */
+export interface TrustedGenesis {
+  /** hex header hash of block 0 */
+  hash: string;
+  /** true when it equals the caller's `expectedGenesisHash` (obtained out of band) */
+  pinned: boolean;
+  /** the orderer MSP that signed its config transaction, or null when unsigned (configtxgen) and trusted by its hash alone */
+  signedBy: string | null;
+}
+
 export interface RunSummary {
   channelId: string;
   genesisHash: string;
+  /** the genesis block whose configuration every check rests on */
+  trustedGenesis: TrustedGenesis;
+  /** blocks after block 0 whose CONFIG transaction changed the channel's trust */
+  configBlocks: number[];
   fromBlock: number;
   toBlock: number;
   height: number;
@@ -67,6 +81,7 @@ const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest(
 
 export class LedgerReplayer {
   private trust: ChannelTrust | undefined;
+  private configBlocks: number[] = [];
 
   constructor(
     private readonly source: BlockSource,
@@ -107,6 +122,12 @@ export class LedgerReplayer {
     return {
       channelId: position.channelId,
       genesisHash: position.genesisHash,
+      trustedGenesis: {
+        hash: position.genesisHash,
+        pinned: options.expectedGenesisHash !== undefined && options.expectedGenesisHash === position.genesisHash,
+        signedBy: this.trust?.genesisSigner ?? null,
+      },
+      configBlocks: [...this.configBlocks],
       fromBlock: start.next,
       toBlock: to,
       height,
@@ -125,6 +146,11 @@ export class LedgerReplayer {
       const genesis = decodeBlock(await this.source.block(0));
       this.trust = ChannelTrust.fromGenesis(genesis);
       const hash = hex(blockHeaderHash(0, genesis.previousHash, genesis.dataHash));
+      const configBlock = await this.state.configBlock();
+      if (configBlock !== undefined && configBlock > 0 && configBlock < position.next) {
+        // the newest configuration the checkpoint reached, checked when it was replayed
+        this.trust = ChannelTrust.fromConfigBlock(decodeBlock(await this.source.block(configBlock)), this.trust.genesisSigner);
+      }
       return hash === position.genesisHash ? [] : [finding(site, 'genesis-config', `block 0 is not the genesis block the checkpoint was built from`)];
     } catch (err) {
       return [finding(site, 'genesis-config', `block 0 cannot be read: ${(err as Error).message}`)];
@@ -187,12 +213,18 @@ export class LedgerReplayer {
     });
     const transactionsOk = decoded.filter((d): d is DecodedTransaction => !(d instanceof Error));
     await this.state.prefetch(
-      transactionsOk.flatMap((tx) => [...tx.rwset.reads.map((r) => r.key), ...tx.rwset.writes.map((w) => w.key), ...tx.rwset.metadataWrites.map((m) => m.key)]),
+      transactionsOk
+        .filter((tx) => tx.chaincode === options.chaincode)
+        .flatMap((tx) => [...tx.rwset.reads.map((r) => r.key), ...tx.rwset.writes.map((w) => w.key), ...tx.rwset.metadataWrites.map((m) => m.key)]),
       transactionsOk.map((tx) => tx.transactionId),
     );
     const first = decoded[0];
     const cutAt = first && !(first instanceof Error) ? first.timestamp : blockTime(block);
-    this.checkOrdererSignature(block, signedValue, trust, cutAt, (m) => report(blockSite, 'orderer-signature', m));
+    // configtxgen's genesis block carries no orderer signature: an unsigned genesis block is trusted by its hash alone.
+    if (!(n === 0 && trust.genesisSigner === null && block.ordererSignatures.length === 0)) {
+      this.checkOrdererSignature(block, signedValue, trust, cutAt, (m) => report(blockSite, 'orderer-signature', m));
+    }
+    let nextTrust: ChannelTrust | undefined;
     const codes = block.validationCodes;
     if (block.envelopes.length === 0) {
       report(blockSite, 'transaction-format', `block ${n} holds no transaction`);
@@ -211,10 +243,13 @@ export class LedgerReplayer {
         }
         tx = d;
         site.txId = tx.transactionId;
-        derivation =
-          n === 0 && i === 0 && tx.headerType === common.HeaderType.CONFIG
-            ? { code: 'VALID', reason: null, endorsers: [] }
-            : await deriveValidationCode(tx, { trust, state: this.state, chaincode: options.chaincode });
+        if (n === 0 && i === 0 && tx.headerType === common.HeaderType.CONFIG) {
+          derivation = { code: 'VALID', reason: null, endorsers: [] };
+        } else if (n > 0 && tx.headerType === common.HeaderType.CONFIG) {
+          derivation = this.deriveConfig(block, i, trust, (next) => (nextTrust = next));
+        } else {
+          derivation = await deriveValidationCode(tx, { trust, state: this.state, chaincode: options.chaincode });
+        }
       } catch (err) {
         derivation = { code: 'INVALID_OTHER_REASON', reason: { rule: 'transaction-format', message: `the envelope cannot be decoded: ${(err as Error).message}` }, endorsers: [] };
       }
@@ -233,7 +268,7 @@ export class LedgerReplayer {
       if (!tx || tx.headerType !== common.HeaderType.ENDORSER_TRANSACTION) {
         continue;
       }
-      if (recorded === 'VALID' || derivation.code === 'VALID') {
+      if ((recorded === 'VALID' || derivation.code === 'VALID') && !isLifecycleTransaction(tx)) {
         const endorsers = derivation.endorsers.length > 0 || tx.endorsements.length === 0 ? derivation.endorsers : this.validEndorsers(tx, trust);
         const ctx: RuleContext = {
           tx,
@@ -250,8 +285,13 @@ export class LedgerReplayer {
       }
       if (derivation.code === 'VALID') {
         valid += 1;
-        await this.apply(tx, version);
+        await this.apply(tx, version, options.chaincode);
       }
+    }
+    if (nextTrust) {
+      this.trust = nextTrust;
+      this.configBlocks.push(n);
+      this.state.setConfigBlock(n);
     }
     if (codes.length !== block.envelopes.length) {
       report(blockSite, 'validation-code', `block ${n} has ${block.envelopes.length} transactions and ${codes.length} validation codes`);
@@ -262,6 +302,24 @@ export class LedgerReplayer {
       transactions: block.envelopes.length,
       valid,
     };
+  }
+
+  /**
+   * A CONFIG transaction after block 0 (anchor peers, new members, ...):
+   * alone in its block, signed by the orderer, its update signed by the
+   * admins it needs; when it holds, the channel's trust comes from its
+   * configuration from the next block on.
+   */
+  private deriveConfig(block: DecodedBlock, i: number, trust: ChannelTrust, next: (trust: ChannelTrust) => void): Derivation {
+    if (block.envelopes.length !== 1) {
+      return { code: 'INVALID_OTHER_REASON', reason: { rule: 'config-update', message: `a config transaction shares block ${block.number} with ${block.envelopes.length - 1} other transactions` }, endorsers: [] };
+    }
+    const applied = trust.applyConfigTransaction(block.envelopes[i]!);
+    if (applied.problems.length > 0 || !applied.trust) {
+      return { code: 'INVALID_OTHER_REASON', reason: { rule: 'config-update', message: applied.problems.join('; ') }, endorsers: [] };
+    }
+    next(applied.trust);
+    return { code: 'VALID', reason: null, endorsers: [] };
   }
 
   /** Fabric signs value ‖ signature header ‖ header, the value being the SIGNATURES metadata's (OrdererBlockMetadata since 2.x; empty on the embedded ledger). */
@@ -311,22 +369,25 @@ export class LedgerReplayer {
   }
 
   /** Applies a valid transaction's writes, key-level policies and private-data hashes. */
-  private async apply(tx: DecodedTransaction, version: Version): Promise<void> {
-    for (const w of tx.rwset.writes) {
-      const before = await this.state.get(w.key);
-      this.state.put(w.key, w.value === null ? null : { value: w.value, version, validationParameter: before?.validationParameter ?? null });
-    }
-    for (const m of tx.rwset.metadataWrites) {
-      this.state.markValidationParameterUpdated(m.key);
-      const current = await this.state.get(m.key);
-      if (current) {
-        this.state.put(m.key, { ...current, validationParameter: m.validationParameter && m.validationParameter.length > 0 ? m.validationParameter : null });
+  private async apply(tx: DecodedTransaction, version: Version, chaincode: string): Promise<void> {
+    for (const { namespace, rwset } of tx.namespaces) {
+      const ns = stateNamespace(namespace, chaincode);
+      for (const w of rwset.writes) {
+        const before = await this.state.get(w.key, ns);
+        this.state.put(w.key, w.value === null ? null : { value: w.value, version, validationParameter: before?.validationParameter ?? null }, ns);
       }
-    }
-    for (const c of tx.rwset.collections) {
-      for (const w of c.hashedWrites) {
-        const keyHash = w.keyHash.toString('hex');
-        this.state.putPrivateHash(c.collection, keyHash, w.isDelete || w.isPurge || !w.valueHash ? null : { valueHash: w.valueHash, version });
+      for (const m of rwset.metadataWrites) {
+        this.state.markValidationParameterUpdated(m.key, ns);
+        const current = await this.state.get(m.key, ns);
+        if (current) {
+          this.state.put(m.key, { ...current, validationParameter: m.validationParameter && m.validationParameter.length > 0 ? m.validationParameter : null }, ns);
+        }
+      }
+      for (const c of rwset.collections) {
+        for (const w of c.hashedWrites) {
+          const keyHash = w.keyHash.toString('hex');
+          this.state.putPrivateHash(c.collection, keyHash, w.isDelete || w.isPurge || !w.valueHash ? null : { valueHash: w.valueHash, version }, ns);
+        }
       }
     }
   }

@@ -5,6 +5,12 @@
  * findings so far. Changes of the block being replayed stay in memory and
  * are written with the new position in one batch, so an interrupted replay
  * resumes at a block boundary.
+ *
+ * Versions are kept per namespace, as Fabric keeps them: the audited
+ * chaincode's own namespace is the default (`namespace` undefined) and is
+ * what the rules, the state comparison and `stateAt` see; every other
+ * namespace a transaction reads or writes (`_lifecycle`, `lscc`) is kept
+ * apart under its name, so its MVCC checks compare with its own writes.
  */
 import { Level } from 'level';
 import { canonicalJson } from 'customs-ledger-chaincode/domain';
@@ -90,6 +96,17 @@ export function compareKeys(a: string, b: string): number {
 
 export const privateHashId = (collection: string, keyHashHex: string): string => `${collection}\u0000${keyHashHex}`;
 
+/**
+ * A key's identity across namespaces ("" for the audited chaincode's own); for
+ * another namespace it is also its id in the `nsstate` sublevel. Namespace
+ * names hold no NUL, so ids of different namespaces never collide.
+ */
+const nsId = (namespace: string | undefined, key: string): string => `${namespace ?? ''}\u0000${key}`;
+const splitNsId = (id: string): { namespace: string; key: string } => {
+  const i = id.indexOf('\u0000');
+  return { namespace: id.slice(0, i), key: id.slice(i + 1) };
+};
+
 function makeSub(db: Level<string, Uint8Array>, name: string) {
   return db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' });
 }
@@ -97,7 +114,11 @@ type Sub = ReturnType<typeof makeSub>;
 
 export class ReplayState {
   private readonly state: Sub;
+  /** keys of other namespaces than the audited chaincode's, by nsId */
+  private readonly nsState: Sub;
   private readonly hashes: Sub;
+  /** private-data hashes of other namespaces, by nsId(namespace, privateHashId) */
+  private readonly nsHashes: Sub;
   private readonly txIds: Sub;
   private readonly meta: Sub;
   private readonly findingLog: Sub;
@@ -110,11 +131,14 @@ export class ReplayState {
   private readonly committed = new Map<string, StateValue | null>();
   private readonly knownTxIds = new Map<string, Version | null>();
   private findingCount = 0;
+  private pendingConfigBlock: number | undefined;
 
   private constructor(private readonly db: Level<string, Uint8Array>) {
     const sub = (name: string): Sub => makeSub(db, name);
     this.state = sub('state');
+    this.nsState = sub('nsstate');
     this.hashes = sub('pvthash');
+    this.nsHashes = sub('nspvthash');
     this.txIds = sub('txid');
     this.meta = sub('meta');
     this.findingLog = sub('findings');
@@ -134,6 +158,17 @@ export class ReplayState {
     return this.db.close();
   }
 
+  /** The newest CONFIG block after block 0 that the replay applied (committed), if any. */
+  async configBlock(): Promise<number | undefined> {
+    const v = await this.meta.get('config-block');
+    return v ? Buffer.from(v).readUInt32BE(0) : undefined;
+  }
+
+  /** Records, with the block being replayed, that it is a CONFIG block the channel's trust now comes from. */
+  setConfigBlock(n: number): void {
+    this.pendingConfigBlock = n;
+  }
+
   async position(): Promise<ReplayPosition | undefined> {
     const v = await this.meta.get('position');
     return v ? positionSchema.parse(JSON.parse(Buffer.from(v).toString('utf8'))) : undefined;
@@ -150,24 +185,26 @@ export class ReplayState {
 
   // ---- reads (the block being replayed included) ----------------------------------
 
-  async get(key: string): Promise<StateValue | undefined> {
-    const p = this.pending.get(key);
+  /** A key of the audited chaincode's namespace, or of `namespace` when given. */
+  async get(key: string, namespace?: string): Promise<StateValue | undefined> {
+    const id = nsId(namespace, key);
+    const p = this.pending.get(id);
     if (p !== undefined) {
       return p ?? undefined;
     }
-    const cached = this.committed.get(key);
+    const cached = this.committed.get(id);
     if (cached !== undefined) {
       return cached ?? undefined;
     }
-    const v = await this.state.get(key);
+    const v = namespace === undefined ? await this.state.get(key) : await this.nsState.get(id);
     const entry = v ? decodeState(v) : null;
-    this.remember(this.committed, key, entry);
+    this.remember(this.committed, id, entry);
     return entry ?? undefined;
   }
 
-  /** Reads, in one call each, the committed entries and transaction ids a block is about to need. */
+  /** Reads, in one call each, the committed entries (of the audited chaincode's namespace) and transaction ids a block is about to need. */
   async prefetch(keys: Iterable<string>, txIds: Iterable<string>): Promise<void> {
-    const missingKeys = [...new Set(keys)].filter((k) => !this.committed.has(k) && !this.pending.has(k));
+    const missingKeys = [...new Set(keys)].filter((k) => !this.committed.has(nsId(undefined, k)) && !this.pending.has(nsId(undefined, k)));
     const missingTx = [...new Set(txIds)].filter((t) => t !== '' && !this.knownTxIds.has(t));
     const [values, locations] = await Promise.all([
       missingKeys.length > 0 ? this.state.getMany(missingKeys) : Promise.resolve([]),
@@ -175,7 +212,7 @@ export class ReplayState {
     ]);
     missingKeys.forEach((k, i) => {
       const v = values[i];
-      this.remember(this.committed, k, v ? decodeState(v) : null);
+      this.remember(this.committed, nsId(undefined, k), v ? decodeState(v) : null);
     });
     missingTx.forEach((t, i) => {
       const v = locations[i];
@@ -190,14 +227,25 @@ export class ReplayState {
     cache.set(key, value);
   }
 
-  /** Keys in [start, end) ("" end: to the last key), in key order. */
-  async range(start: string, end: string): Promise<{ key: string; entry: StateValue }[]> {
+  /** Keys in [start, end) ("" end: to the last key), in key order, of the audited chaincode's namespace or of `namespace`. */
+  async range(start: string, end: string, namespace?: string): Promise<{ key: string; entry: StateValue }[]> {
     const merged = new Map<string, StateValue>();
-    const options = end === '' ? { gte: start } : { gte: start, lt: end };
-    for await (const [key, value] of this.state.iterator(options)) {
-      merged.set(key, decodeState(value));
+    if (namespace === undefined) {
+      const options = end === '' ? { gte: start } : { gte: start, lt: end };
+      for await (const [key, value] of this.state.iterator(options)) {
+        merged.set(key, decodeState(value));
+      }
+    } else {
+      const options = { gte: nsId(namespace, start), lt: end === '' ? `${namespace}\u0001` : nsId(namespace, end) };
+      for await (const [id, value] of this.nsState.iterator(options)) {
+        merged.set(splitNsId(id).key, decodeState(value));
+      }
     }
-    for (const [key, p] of this.pending) {
+    for (const [id, p] of this.pending) {
+      const { namespace: ns, key } = splitNsId(id);
+      if (ns !== (namespace ?? '')) {
+        continue;
+      }
       if (compareKeys(key, start) >= 0 && (end === '' || compareKeys(key, end) < 0)) {
         if (p) {
           merged.set(key, p);
@@ -209,13 +257,13 @@ export class ReplayState {
     return [...merged.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([key, entry]) => ({ key, entry }));
   }
 
-  async getPrivateHash(collection: string, keyHashHex: string): Promise<PrivateHash | undefined> {
-    const id = privateHashId(collection, keyHashHex);
+  async getPrivateHash(collection: string, keyHashHex: string, namespace?: string): Promise<PrivateHash | undefined> {
+    const id = nsId(namespace, privateHashId(collection, keyHashHex));
     const p = this.pendingHashes.get(id);
     if (p !== undefined) {
       return p ?? undefined;
     }
-    const v = await this.hashes.get(id);
+    const v = namespace === undefined ? await this.hashes.get(privateHashId(collection, keyHashHex)) : await this.nsHashes.get(id);
     return v ? decodeHash(v) : undefined;
   }
 
@@ -238,21 +286,21 @@ export class ReplayState {
 
   // ---- writes into the block being replayed ------------------------------------------
 
-  markValidationParameterUpdated(key: string): void {
-    this.parameterUpdated.add(key);
+  markValidationParameterUpdated(key: string, namespace?: string): void {
+    this.parameterUpdated.add(nsId(namespace, key));
   }
 
   /** Whether an earlier valid transaction of this block set the key's validation parameter. */
-  validationParameterUpdatedInBlock(key: string): boolean {
-    return this.parameterUpdated.has(key);
+  validationParameterUpdatedInBlock(key: string, namespace?: string): boolean {
+    return this.parameterUpdated.has(nsId(namespace, key));
   }
 
-  put(key: string, value: StateValue | null): void {
-    this.pending.set(key, value);
+  put(key: string, value: StateValue | null, namespace?: string): void {
+    this.pending.set(nsId(namespace, key), value);
   }
 
-  putPrivateHash(collection: string, keyHashHex: string, hash: PrivateHash | null): void {
-    this.pendingHashes.set(privateHashId(collection, keyHashHex), hash);
+  putPrivateHash(collection: string, keyHashHex: string, hash: PrivateHash | null, namespace?: string): void {
+    this.pendingHashes.set(nsId(namespace, privateHashId(collection, keyHashHex)), hash);
   }
 
   recordTransaction(txId: string, at: Version): void {
@@ -262,11 +310,15 @@ export class ReplayState {
   /** Writes the block's changes, its findings and the new position atomically. */
   async commitBlock(position: ReplayPosition, findings: readonly Finding[]): Promise<void> {
     const ops: { type: 'put' | 'del'; sublevel: Sub; key: string; value?: Uint8Array }[] = [];
-    for (const [key, v] of this.pending) {
-      ops.push(v ? { type: 'put', sublevel: this.state, key, value: encodeState(v) } : { type: 'del', sublevel: this.state, key });
+    for (const [id, v] of this.pending) {
+      const { namespace, key } = splitNsId(id);
+      const [sublevel, at] = namespace === '' ? [this.state, key] : [this.nsState, id];
+      ops.push(v ? { type: 'put', sublevel, key: at, value: encodeState(v) } : { type: 'del', sublevel, key: at });
     }
     for (const [id, h] of this.pendingHashes) {
-      ops.push(h ? { type: 'put', sublevel: this.hashes, key: id, value: encodeHash(h) } : { type: 'del', sublevel: this.hashes, key: id });
+      const { namespace, key } = splitNsId(id);
+      const [sublevel, at] = namespace === '' ? [this.hashes, key] : [this.nsHashes, id];
+      ops.push(h ? { type: 'put', sublevel, key: at, value: encodeHash(h) } : { type: 'del', sublevel, key: at });
     }
     for (const [txId, at] of this.pendingTxIds) {
       const b = Buffer.alloc(8);
@@ -282,9 +334,14 @@ export class ReplayState {
     count.writeUInt32BE(this.findingCount, 0);
     ops.push({ type: 'put', sublevel: this.meta, key: 'findings', value: count });
     ops.push({ type: 'put', sublevel: this.meta, key: 'position', value: Buffer.from(canonicalJson(position)) });
+    if (this.pendingConfigBlock !== undefined) {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(this.pendingConfigBlock, 0);
+      ops.push({ type: 'put', sublevel: this.meta, key: 'config-block', value: b });
+    }
     await this.db.batch(ops as never);
-    for (const [key, v] of this.pending) {
-      this.remember(this.committed, key, v);
+    for (const [id, v] of this.pending) {
+      this.remember(this.committed, id, v);
     }
     for (const [txId, at] of this.pendingTxIds) {
       this.remember(this.knownTxIds, txId, at);
@@ -293,6 +350,7 @@ export class ReplayState {
     this.parameterUpdated = new Set();
     this.pendingHashes = new Map();
     this.pendingTxIds = new Map();
+    this.pendingConfigBlock = undefined;
   }
 
   // ---- whole-state iteration (committed blocks only) -----------------------------------

@@ -6,11 +6,21 @@
  * member" for keys without one), the owner's endorsement on every write to
  * an implicit collection, then MVCC versions and phantom reads against the
  * state replayed so far.
+ *
+ * Namespaces are kept apart as Fabric keeps them: every namespace's reads
+ * are checked against that namespace's replayed versions, and a
+ * transaction may write only into the namespace of the chaincode it
+ * invoked. Lifecycle transactions (`_lifecycle`, `lscc`) are system
+ * transactions: creator and endorsers are checked as for any transaction,
+ * their public writes need the channel's LifecycleEndorsement policy and
+ * their writes into an organisation's implicit collection that
+ * organisation's peer.
  */
 import { common } from '@hyperledger/fabric-protos';
 import type { ValidationCode } from '../ledger/backend';
 import { verifySignature } from '../ledger/fabric-format/signing';
-import type { DecodedTransaction } from '../ledger/fabric-format/transaction';
+import type { DecodedTransaction, NamespaceRwset } from '../ledger/fabric-format/transaction';
+import { lifecycleEndorsementSatisfied } from './channel-config';
 import type { ChannelTrust } from './channel-trust';
 import type { AuditRule } from './finding';
 import { compareKeys, type ReplayState, type Version } from './replay-state';
@@ -31,6 +41,14 @@ export interface ValidationContext {
 }
 
 export const IMPLICIT_PREFIX = '_implicit_org_';
+
+/** The namespaces of Fabric's lifecycle system chaincodes. */
+export const LIFECYCLE_NAMESPACES: ReadonlySet<string> = new Set(['_lifecycle', 'lscc']);
+
+export const isLifecycleTransaction = (tx: Pick<DecodedTransaction, 'chaincode'>): boolean => LIFECYCLE_NAMESPACES.has(tx.chaincode);
+
+/** Where the replayed state keeps a namespace: the audited chaincode's is the default (undefined). */
+export const stateNamespace = (namespace: string, chaincode: string): string | undefined => (namespace === chaincode ? undefined : namespace);
 
 export const implicitOwner = (collection: string): string | undefined =>
   collection.startsWith(IMPLICIT_PREFIX) ? collection.slice(IMPLICIT_PREFIX.length) : undefined;
@@ -62,7 +80,8 @@ export async function deriveValidationCode(tx: DecodedTransaction, ctx: Validati
   if (!verifySignature(tx.creator.certificatePem, tx.payloadBytes, tx.signature)) {
     return invalid('BAD_CREATOR_SIGNATURE', 'creator-signature', `the envelope signature does not verify with the certificate of ${tx.creator.mspId}`);
   }
-  if (tx.chaincode !== ctx.chaincode) {
+  const lifecycle = isLifecycleTransaction(tx);
+  if (tx.chaincode !== ctx.chaincode && !lifecycle) {
     return invalid('INVALID_ENDORSER_TRANSACTION', 'transaction-format', `chaincode ${tx.chaincode} is not ${ctx.chaincode}`);
   }
   if (tx.response.status !== 200) {
@@ -79,15 +98,51 @@ export async function deriveValidationCode(tx: DecodedTransaction, ctx: Validati
     }
     endorsers.push({ mspId: e.mspId, isPeer: check.isPeer });
   }
-  const policy = await checkPolicies(tx, ctx, endorsers);
+  const foreign = tx.namespaces.find((n) => n.namespace !== tx.chaincode && writesSomething(n.rwset));
+  if (foreign) {
+    return invalid('INVALID_OTHER_REASON', 'transaction-format', `chaincode ${tx.chaincode} writes into namespace ${foreign.namespace}`, endorsers);
+  }
+  const policy = lifecycle ? checkLifecyclePolicies(tx, ctx, endorsers) : await checkPolicies(tx, ctx, endorsers);
   if (policy) {
     return invalid('ENDORSEMENT_POLICY_FAILURE', 'endorsement-policy', policy, endorsers);
   }
-  const conflict = await checkReads(tx, ctx.state);
+  const conflict = await checkReads(tx, ctx);
   if (conflict) {
     return { code: conflict.code, reason: { rule: conflict.code === 'MVCC_READ_CONFLICT' ? 'mvcc-read' : 'phantom-read', message: conflict.message }, endorsers };
   }
   return { code: 'VALID', reason: null, endorsers };
+}
+
+const writesSomething = (rw: NamespaceRwset): boolean =>
+  rw.writes.length > 0 || rw.metadataWrites.length > 0 || rw.collections.some((c) => c.hashedWrites.length > 0);
+
+/** A write into an organisation's implicit collection needs a peer of that organisation. */
+function checkCollectionWrites(rw: NamespaceRwset, endorsers: readonly Endorsing[]): string | undefined {
+  for (const c of rw.collections) {
+    const owner = implicitOwner(c.collection);
+    if (c.hashedWrites.length > 0 && (owner === undefined || !endorsers.some((e) => e.isPeer && e.mspId === owner))) {
+      return `a write to ${c.collection} needs its owner's endorsement, endorsed by ${endorserNames(endorsers)}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A lifecycle transaction as Fabric validates its namespace: public writes
+ * (a committed definition) or no writes at all need the channel's
+ * LifecycleEndorsement; an approval writes only into the approving
+ * organisation's implicit collection, which needs that organisation's peer.
+ */
+function checkLifecyclePolicies(tx: DecodedTransaction, ctx: ValidationContext, endorsers: Endorsing[]): string | undefined {
+  const rw = tx.rwset;
+  const publicWrites = rw.writes.length > 0 || rw.metadataWrites.length > 0;
+  if (publicWrites || !writesSomething(rw)) {
+    const verdict = lifecycleEndorsementSatisfied(ctx.trust.policies, ctx.trust.members, endorsers);
+    if (!verdict.satisfied) {
+      return `the channel's LifecycleEndorsement needs ${verdict.description}, endorsed by ${endorserNames(endorsers)}`;
+    }
+  }
+  return checkCollectionWrites(rw, endorsers);
 }
 
 async function checkPolicies(tx: DecodedTransaction, ctx: ValidationContext, endorsers: Endorsing[]): Promise<string | undefined> {
@@ -113,32 +168,42 @@ async function checkPolicies(tx: DecodedTransaction, ctx: ValidationContext, end
   if ((needsChaincodePolicy || keys.size === 0) && !endorsers.some((e) => e.isPeer && members.has(e.mspId))) {
     return 'the chaincode policy needs a member peer\'s endorsement';
   }
-  for (const c of tx.rwset.collections) {
-    const owner = implicitOwner(c.collection);
-    if (c.hashedWrites.length > 0 && (owner === undefined || !endorsers.some((e) => e.isPeer && e.mspId === owner))) {
-      return `a write to ${c.collection} needs its owner's endorsement, endorsed by ${endorserNames(endorsers)}`;
+  return checkCollectionWrites(tx.rwset, endorsers);
+}
+
+/** MVCC and phantom reads of every namespace, each against its own replayed versions. */
+async function checkReads(tx: DecodedTransaction, ctx: ValidationContext): Promise<{ code: ValidationCode; message: string } | undefined> {
+  for (const { namespace, rwset } of tx.namespaces) {
+    const conflict = await checkNamespaceReads(rwset, ctx.state, stateNamespace(namespace, ctx.chaincode), namespace === ctx.chaincode ? '' : `${namespace}: `);
+    if (conflict) {
+      return conflict;
     }
   }
   return undefined;
 }
 
-async function checkReads(tx: DecodedTransaction, state: ReplayState): Promise<{ code: ValidationCode; message: string } | undefined> {
-  for (const read of tx.rwset.reads) {
-    const current = await state.get(read.key);
+async function checkNamespaceReads(
+  rw: NamespaceRwset,
+  state: ReplayState,
+  ns: string | undefined,
+  label: string,
+): Promise<{ code: ValidationCode; message: string } | undefined> {
+  for (const read of rw.reads) {
+    const current = await state.get(read.key, ns);
     if (!sameVersion(current?.version, read.version)) {
-      return { code: 'MVCC_READ_CONFLICT', message: `key ${printable(read.key)} changed since it was read` };
+      return { code: 'MVCC_READ_CONFLICT', message: `key ${label}${printable(read.key)} changed since it was read` };
     }
   }
-  for (const c of tx.rwset.collections) {
+  for (const c of rw.collections) {
     for (const read of c.hashedReads) {
-      const current = await state.getPrivateHash(c.collection, read.keyHash.toString('hex'));
+      const current = await state.getPrivateHash(c.collection, read.keyHash.toString('hex'), ns);
       if (!sameVersion(current?.version, read.version)) {
-        return { code: 'MVCC_READ_CONFLICT', message: `a private key of ${c.collection} changed since it was read` };
+        return { code: 'MVCC_READ_CONFLICT', message: `a private key of ${label}${c.collection} changed since it was read` };
       }
     }
   }
-  for (const q of tx.rwset.rangeQueries) {
-    let now = await state.range(q.startKey, q.endKey);
+  for (const q of rw.rangeQueries) {
+    let now = await state.range(q.startKey, q.endKey, ns);
     if (!q.exhausted) {
       const last = q.reads.at(-1)?.key;
       now = last === undefined ? [] : now.filter(({ key }) => compareKeys(key, last) <= 0);

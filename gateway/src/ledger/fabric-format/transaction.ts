@@ -372,6 +372,17 @@ export interface CollectionRwset {
   pvtRwsetHash: Buffer;
 }
 
+/** The read/write set of one namespace of a transaction. */
+export interface NamespaceRwset {
+  reads: KeyRead[];
+  rangeQueries: RangeRead[];
+  writes: KeyWrite[];
+  metadataWrites: MetadataWrite[];
+  collections: CollectionRwset[];
+}
+
+const emptyRwset = (): NamespaceRwset => ({ reads: [], rangeQueries: [], writes: [], metadataWrites: [], collections: [] });
+
 export interface DecodedTransaction {
   headerType: number;
   transactionId: string;
@@ -386,13 +397,14 @@ export interface DecodedTransaction {
   args: string[];
   proposalResponsePayload: Uint8Array;
   endorsements: { mspId: string; certificatePem: string; endorser: Uint8Array; signature: Uint8Array }[];
-  rwset: {
-    reads: KeyRead[];
-    rangeQueries: RangeRead[];
-    writes: KeyWrite[];
-    metadataWrites: MetadataWrite[];
-    collections: CollectionRwset[];
-  };
+  /** the read/write set of the invoked chaincode's own namespace (`chaincode`); empty when it has none */
+  rwset: NamespaceRwset;
+  /**
+   * every namespace's read/write set, in the order of the transaction (the
+   * chaincode's own included): a chaincode transaction also reads
+   * `_lifecycle` keys, a lifecycle transaction reads `lscc`
+   */
+  namespaces: { namespace: string; rwset: NamespaceRwset }[];
   event: ChaincodeEvent | null;
   response: ChaincodeResponse;
 }
@@ -428,7 +440,8 @@ export function decodeEnvelope(envelopeBytes: Uint8Array): DecodedTransaction {
     args: [],
     proposalResponsePayload: new Uint8Array(),
     endorsements: [],
-    rwset: { reads: [], rangeQueries: [], writes: [], metadataWrites: [], collections: [] },
+    rwset: emptyRwset(),
+    namespaces: [],
     event: null,
     response: { status: 0, message: '', payload: new Uint8Array() },
   };
@@ -453,10 +466,10 @@ export function decodeEnvelope(envelopeBytes: Uint8Array): DecodedTransaction {
   const prp = peer.ProposalResponsePayload.deserializeBinary(prpBytes);
   const cca = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
   const results = ledger.rwset.TxReadWriteSet.deserializeBinary(cca.getResults_asU8());
-  const rwset: DecodedTransaction['rwset'] = { reads: [], rangeQueries: [], writes: [], metadataWrites: [], collections: [] };
-  let chaincode = spec?.getChaincodeId()?.getName() ?? '';
+  const namespaces: DecodedTransaction['namespaces'] = [];
   for (const ns of results.getNsRwsetList()) {
-    chaincode = ns.getNamespace();
+    const rwset = emptyRwset();
+    namespaces.push({ namespace: ns.getNamespace(), rwset });
     const kv = kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8());
     rwset.reads.push(...kv.getReadsList().map((r) => ({ key: r.getKey(), version: decodeVersion(r.getVersion()) })));
     rwset.rangeQueries.push(
@@ -489,6 +502,10 @@ export function decodeEnvelope(envelopeBytes: Uint8Array): DecodedTransaction {
       });
     }
   }
+  // The invoked chaincode: the proposal's, else the endorsed action's, else a transaction's only namespace.
+  const chaincode =
+    spec?.getChaincodeId()?.getName() || cca.getChaincodeId()?.getName() || (namespaces.length === 1 ? namespaces[0]!.namespace : '');
+  const rwset = namespaces.find((n) => n.namespace === chaincode)?.rwset ?? emptyRwset();
   const eventBytes = cca.getEvents_asU8();
   const ev = eventBytes.length > 0 ? peer.ChaincodeEvent.deserializeBinary(eventBytes) : undefined;
   const response = cca.getResponse();
@@ -503,6 +520,7 @@ export function decodeEnvelope(envelopeBytes: Uint8Array): DecodedTransaction {
       signature: e.getSignature_asU8(),
     })),
     rwset,
+    namespaces,
     event: ev ? { name: ev.getEventName(), payload: ev.getPayload_asU8() } : null,
     response: {
       status: response?.getStatus() ?? 0,

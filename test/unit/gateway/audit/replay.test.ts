@@ -24,7 +24,7 @@ import { createCompositeKey } from 'customs-ledger-gateway/dist/ledger/embedded/
 import { decodeBlock } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
 import type { Signer } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
 import { BE, CHANNEL_ID, DE, NL, blocksOf, buildAuditLedger, type AuditLedger } from '../../../support/audit-ledger';
-import { appendBlock, emptyRwset, forgeEnvelope } from '../../../support/audit-forgery';
+import { appendBlock, emptyRwset, forgeEnvelope, forgeNamespacesEnvelope, withUnsignedGenesis } from '../../../support/audit-forgery';
 import { tamperedCopies } from '../../../support/audit-tampering';
 import { makeLodgement, newTrader, sampleDeclaration } from '../../../support/fixtures';
 
@@ -135,6 +135,97 @@ describe('auditor replay of the whole ledger', function () {
     console.log(`      ${count} tampered copies: ${[...kinds].map(([k, v]) => `${v} × ${k}`).join('; ')}`);
     assert.ok(count >= 200, `only ${count} tampered copies`);
     assert.deepEqual(missed, []);
+  });
+
+  describe('what a real Fabric ledger holds besides the chaincode\'s transactions', () => {
+    const SEQUENCE = 'namespaces/fields/customs-ledger/Sequence';
+    const cut = (chain: Uint8Array[], ...envelopes: { envelope: Uint8Array }[]): Uint8Array[] =>
+      envelopes.reduce((c, e) => appendBlock(c, [e.envelope], ['VALID'], orderer), chain);
+    const approve = async (msp: string) =>
+      forgeNamespacesEnvelope({
+        channelId: CHANNEL_ID,
+        creator: await ledger.signer(msp, 'admin1'),
+        endorsers: [await ledger.signer(msp, 'peer0')],
+        chaincode: '_lifecycle',
+        args: ['ApproveChaincodeDefinitionForMyOrg'],
+        namespaces: [
+          { namespace: '_lifecycle', rwset: { ...emptyRwset(), reads: [{ key: SEQUENCE, version: null }], privateWrites: [{ collection: `_implicit_org_${msp}`, key: 'namespaces/metadata/customs-ledger#1', value: bytes({ approved: msp }) }] } },
+          { namespace: 'lscc', rwset: { ...emptyRwset(), reads: [{ key: 'customs-ledger', version: null }] } },
+        ],
+      });
+    const commit = async (endorsing: string[]) =>
+      forgeNamespacesEnvelope({
+        channelId: CHANNEL_ID,
+        creator: await ledger.signer(NL, 'admin1'),
+        endorsers: await Promise.all(endorsing.map((m) => ledger.signer(m, 'peer0'))),
+        chaincode: '_lifecycle',
+        args: ['CommitChaincodeDefinition'],
+        namespaces: [{ namespace: '_lifecycle', rwset: { ...emptyRwset(), reads: [{ key: SEQUENCE, version: null }], writes: [{ key: SEQUENCE, value: bytes({ sequence: 1 }) }] } }],
+      });
+    /** A chaincode transaction that, as on Fabric, also reads the chaincode's definition in `_lifecycle`. */
+    const invoke = async (sequenceVersion: { block: number; tx: number } | null, lifecycleWrites = false) =>
+      forgeNamespacesEnvelope({
+        channelId: CHANNEL_ID,
+        creator: await ledger.signer(NL, 'officer1'),
+        endorsers: [await ledger.signer(NL, 'peer0')],
+        chaincode: 'customs-ledger',
+        args: ['consignment:Get', 'X'],
+        namespaces: [
+          { namespace: '_lifecycle', rwset: { ...emptyRwset(), reads: [{ key: SEQUENCE, version: sequenceVersion }], ...(lifecycleWrites ? { writes: [{ key: SEQUENCE, value: bytes({ sequence: 9 }) }] } : {}) } },
+          { namespace: 'customs-ledger', rwset: { ...emptyRwset(), reads: [{ key: SEQUENCE, version: null }] } },
+        ],
+      });
+
+    it('trusts an unsigned genesis block as configtxgen writes it, by its hash, and the report says which', async () => {
+      const signed = await replay({ source: blockSources.memory(clean) });
+      assert.equal(signed.trustedGenesis.signedBy, orderer.mspId);
+      const blocks = withUnsignedGenesis(clean, orderer);
+      const unsigned = await replay({ source: blockSources.memory(blocks) });
+      assert.deepEqual(unsigned.findings, [], formatFindings(unsigned.findings));
+      assert.deepEqual(unsigned.trustedGenesis, { hash: unsigned.genesisHash, pinned: false, signedBy: null });
+      const pinned = await replay({ source: blockSources.memory(blocks), expectedGenesisHash: unsigned.genesisHash });
+      assert.deepEqual(pinned.findings, []);
+      assert.equal(pinned.trustedGenesis.pinned, true);
+      const other = await replay({ source: blockSources.memory(blocks), expectedGenesisHash: signed.genesisHash });
+      assert.deepEqual(rules(other.findings), ['genesis-config']);
+    });
+
+    it('validates lifecycle transactions as system transactions and keeps their writes in their own namespace', async () => {
+      const base = clean.length;
+      const blocks = cut(clean, await approve(NL), await approve(BE), await commit([NL, BE]), await invoke({ block: base + 2, tx: 0 }));
+      const report = await replay({ source: blockSources.memory(blocks), compareWith: peerStoreState(ledger.network.peer(NL).store) });
+      assert.deepEqual(report.findings, [], formatFindings(report.findings));
+      const before = await replay({ source: blockSources.memory(clean) });
+      assert.equal(report.validTransactions - before.validTransactions, 4);
+    });
+
+    it('finds a later CONFIG block whose config update no member admin signed', async () => {
+      const genesisConfig = decodeBlock(clean[0]!).envelopes[0]!;
+      const findings = await findingsOf(appendBlock(clean, [genesisConfig], ['VALID'], orderer));
+      assert.ok(findings.every((f) => f.block === clean.length));
+      assert.deepEqual(rules(findings), ['config-update', 'validation-code']);
+    });
+
+    it('finds a chaincode definition committed without MAJORITY of the members (LifecycleEndorsement)', async () => {
+      const blocks = cut(clean, await commit([NL]));
+      const findings = await findingsOf(blocks);
+      assert.ok(findings.every((f) => f.block === clean.length));
+      assert.deepEqual(rules(findings), ['endorsement-policy', 'validation-code']);
+    });
+
+    it('checks a chaincode transaction\'s reads of _lifecycle against the replayed _lifecycle writes, not its own keys', async () => {
+      const stale = cut(clean, await commit([NL, BE]), await invoke(null));
+      const findings = await findingsOf(stale);
+      assert.ok(findings.every((f) => f.block === clean.length + 1));
+      assert.deepEqual(rules(findings), ['mvcc-read', 'validation-code']);
+      assert.match(findings.find((f) => f.rule === 'mvcc-read')!.message, /_lifecycle: /);
+    });
+
+    it('finds a chaincode transaction that writes into _lifecycle', async () => {
+      const blocks = cut(clean, await commit([NL, BE]), await invoke({ block: clean.length, tx: 0 }, true));
+      const findings = await findingsOf(blocks);
+      assert.deepEqual(rules(findings), ['transaction-format', 'validation-code']);
+    });
   });
 
   describe('transactions an orderer cut and a corrupt peer marked VALID', () => {
