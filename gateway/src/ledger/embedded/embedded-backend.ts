@@ -15,7 +15,8 @@ import {
   type TransactionRequest,
   type TransactionStatus,
 } from '../backend';
-import { blockHeaderHash, decodeBlock } from '../fabric-format/block';
+import { decodeBlock } from '../fabric-format/block';
+import { blockInfoOf } from '../fabric-format/block-view';
 import { buildEnvelope, buildProposal, decodeEnvelope, type BuiltProposal } from '../fabric-format/transaction';
 import type { EmbeddedNetwork } from './network';
 import { EndorsementRefused, type CommittedBlockEvent, type EmbeddedPeer, type ProposalResult } from './peer';
@@ -153,23 +154,7 @@ export class EmbeddedBackend implements LedgerBackend {
   }
 
   async blockInfo(blockNumber: number): Promise<BlockInfo> {
-    const block = decodeBlock(await this.blockBytes(blockNumber));
-    return {
-      number: block.number,
-      headerHash: blockHeaderHash(block.number, block.previousHash, block.dataHash).toString('hex'),
-      previousHash: block.previousHash.toString('hex'),
-      dataHash: block.dataHash.toString('hex'),
-      transactions: block.envelopes.map((envelope, i) => {
-        const tx = decodeEnvelope(envelope);
-        return {
-          transactionId: tx.transactionId,
-          validationCode: block.validationCodes[i]!,
-          creatorMspId: tx.creator.mspId,
-          timestamp: tx.timestamp.toISOString(),
-          function: tx.args[0] ?? '',
-        };
-      }),
-    };
+    return blockInfoOf(await this.blockBytes(blockNumber), this.network.chaincode.name);
   }
 
   async onContractEvents(fromBlock: number, listener: (event: ContractEvent) => void): Promise<() => void> {

@@ -10,17 +10,16 @@ import { connect, hash, type Gateway, type Network } from '@hyperledger/fabric-g
 import { decodeRuleError } from 'customs-ledger-chaincode/domain';
 import {
   LedgerError,
-  type BlockInfo,
   type ContractEvent,
   type LedgerBackend,
   type SubmitRequest,
   type SubmitResult,
   type TransactionRequest,
-  type TransactionStatus,
   type WalletIdentity,
 } from '../backend';
 import { validationCodeName } from '../fabric-format/block';
-import { blockInfoOf, contractEventsOf } from './block-view';
+import { contractEventsOf } from '../fabric-format/block-view';
+import { QsccLedger } from './qscc-ledger';
 import type { FabricBackendConfig } from './config';
 import { chaincodeMessageOf, messageOf } from './errors';
 import { peerOf } from './material';
@@ -30,17 +29,18 @@ import { lowSSigner } from './signer';
 const DEADLINE_MS = 30_000;
 const deadline = (ms = DEADLINE_MS) => () => ({ deadline: Date.now() + ms });
 
-export class FabricGatewayBackend implements LedgerBackend {
+export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
   readonly kind = 'fabric-gateway' as const;
   readonly mspId: string;
   private readonly client: grpc.Client;
   private readonly gateways = new Map<string, Gateway>();
-  private readonly qscc: Qscc;
-  private readonly chaincode: string;
+  protected readonly qscc: Qscc;
+  protected readonly chaincode: string;
   private readonly channel: string;
   private readonly commitTimeoutMs: number;
 
   constructor(private readonly config: FabricBackendConfig) {
+    super();
     this.mspId = config.mspId;
     this.chaincode = config.material.chaincode;
     this.channel = config.material.channel;
@@ -144,26 +144,6 @@ export class FabricGatewayBackend implements LedgerBackend {
       throw new LedgerError('commit', `transaction ${code}`, transactionId, { validationCode: code });
     }
     return { transactionId, blockNumber: Number(status.blockNumber), payload: Buffer.from(transaction.getResult()) };
-  }
-
-  transactionStatus(transactionId: string): Promise<TransactionStatus | undefined> {
-    return this.qscc.transactionStatus(transactionId);
-  }
-
-  blockHeight(): Promise<number> {
-    return this.qscc.blockHeight();
-  }
-
-  async blockBytes(blockNumber: number): Promise<Uint8Array> {
-    const height = await this.blockHeight();
-    if (!Number.isSafeInteger(blockNumber) || blockNumber < 0 || blockNumber >= height) {
-      throw new LedgerError('evaluate', `block ${blockNumber} does not exist (height ${height})`, undefined);
-    }
-    return this.qscc.blockBytes(blockNumber);
-  }
-
-  async blockInfo(blockNumber: number): Promise<BlockInfo> {
-    return blockInfoOf(await this.blockBytes(blockNumber), this.chaincode);
   }
 
   /** Block events from `fromBlock`; returns once every block that existed at the call has been delivered. */

@@ -14,17 +14,16 @@ import { Gateway, Wallets, type Contract, type Identity, type IdentityProvider, 
 import { decodeRuleError } from 'customs-ledger-chaincode/domain';
 import {
   LedgerError,
-  type BlockInfo,
   type ContractEvent,
   type LedgerBackend,
   type SubmitRequest,
   type SubmitResult,
   type TransactionRequest,
-  type TransactionStatus,
   type ValidationCode,
   type WalletIdentity,
 } from '../backend';
-import { blockInfoOf, contractEventsOf } from './block-view';
+import { contractEventsOf } from '../fabric-format/block-view';
+import { QsccLedger } from './qscc-ledger';
 import type { FabricBackendConfig } from './config';
 import { chaincodeMessageOf, messageOf } from './errors';
 import { connectionProfile } from './material';
@@ -53,16 +52,17 @@ interface Connection {
   network: Network;
 }
 
-export class FabricNetworkBackend implements LedgerBackend {
+export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
   readonly kind = 'fabric-network' as const;
   readonly mspId: string;
   private walletPromise: Promise<Wallet> | undefined;
   private readonly connections = new Map<string, Promise<Connection>>();
-  private readonly qscc: Qscc;
-  private readonly chaincode: string;
+  protected readonly qscc: Qscc;
+  protected readonly chaincode: string;
   private readonly channel: string;
 
   constructor(private readonly config: FabricBackendConfig) {
+    super();
     this.mspId = config.mspId;
     this.chaincode = config.material.chaincode;
     this.channel = config.material.channel;
@@ -189,26 +189,6 @@ export class FabricNetworkBackend implements LedgerBackend {
       throw new LedgerError('commit', `the peer of ${this.mspId} reports no commit of ${transactionId}`, transactionId);
     }
     return { transactionId, blockNumber: status.blockNumber, payload };
-  }
-
-  transactionStatus(transactionId: string): Promise<TransactionStatus | undefined> {
-    return this.qscc.transactionStatus(transactionId);
-  }
-
-  blockHeight(): Promise<number> {
-    return this.qscc.blockHeight();
-  }
-
-  async blockBytes(blockNumber: number): Promise<Uint8Array> {
-    const height = await this.blockHeight();
-    if (!Number.isSafeInteger(blockNumber) || blockNumber < 0 || blockNumber >= height) {
-      throw new LedgerError('evaluate', `block ${blockNumber} does not exist (height ${height})`, undefined);
-    }
-    return this.qscc.blockBytes(blockNumber);
-  }
-
-  async blockInfo(blockNumber: number): Promise<BlockInfo> {
-    return blockInfoOf(await this.blockBytes(blockNumber), this.chaincode);
   }
 
   /**

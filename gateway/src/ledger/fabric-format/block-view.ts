@@ -5,8 +5,8 @@
  * same bytes with the same fabric-format code.
  */
 import type { BlockInfo, ContractEvent } from '../backend';
-import { blockHeaderHash, decodeBlock } from '../fabric-format/block';
-import { decodeEnvelope } from '../fabric-format/transaction';
+import { blockHeaderHash, decodeBlock } from './block';
+import { decodeEnvelope } from './transaction';
 
 /** `chaincode`'s "contract:Function"; "" for config, lifecycle and other chaincodes' transactions. */
 export function blockInfoOf(bytes: Uint8Array, chaincode: string): BlockInfo {
