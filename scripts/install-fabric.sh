@@ -3,7 +3,7 @@
 # osnadmin, cryptogen) into .fabric/bin and the stock core.yaml /
 # orderer.yaml into .fabric/config. No Docker needed.
 #
-# Version and commit come from network/fabric-version.env. The binaries are
+# Version and commit come from network/fabric-version.conf. The binaries are
 # built with `go install <pkg>@<commit>` from the Go module proxy. Where
 # Fabric 2.5 is already installed on the machine, FABRIC_BIN_DIR (its
 # binaries) and FABRIC_CONFIG_DIR (its sampleconfig folder with core.yaml and
@@ -11,8 +11,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=network/fabric-version.env source-path=SCRIPTDIR/..
-source "$ROOT/network/fabric-version.env"
+# shellcheck source=network/fabric-version.conf source-path=SCRIPTDIR/..
+source "$ROOT/network/fabric-version.conf"
 
 BIN_DIR="$ROOT/.fabric/bin"
 CONFIG_DIR="$ROOT/.fabric/config"

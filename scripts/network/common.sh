@@ -4,8 +4,8 @@
 # per member (MSP id, domain, ports) is read from it here.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-# shellcheck source=network/fabric-version.env source-path=SCRIPTDIR/../..
-. "$ROOT/network/fabric-version.env"
+# shellcheck source=network/fabric-version.conf source-path=SCRIPTDIR/../..
+. "$ROOT/network/fabric-version.conf"
 
 MEMBERS_JSON="$ROOT/network/members.json"
 FABRIC_BIN="$ROOT/.fabric/bin"
