@@ -393,7 +393,7 @@ export class EmbeddedPeer extends EventEmitter {
         }
         pending.set(w.key, { entry });
       }
-      ops.push(this.store.historyOp(w.key, version, { txId: tx.transactionId, timestamp: tx.timestamp, isDelete: w.value === null, value: w.value }));
+      ops.push(this.store.historyOp(w.key, version));
     }
     for (const m of tx.rwset.metadataWrites) {
       const current = await this.currentState(m.key, pending);

@@ -9,6 +9,8 @@ import { Level } from 'level';
 import type { Version } from './rwset';
 import type { HistoryEntry, VersionedValue } from './simulation';
 import type { ValidationCode } from '../backend';
+import { decodeBlock, type DecodedBlock } from '../fabric-format/block';
+import { decodeEnvelope } from '../fabric-format/transaction';
 
 function makeSub(db: Level<string, Uint8Array>, name: string) {
   return db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' });
@@ -59,6 +61,9 @@ function decodeVersioned(b: Uint8Array): VersionedValue {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   return { version: { block: buf.readUInt32BE(0), tx: buf.readUInt32BE(4) }, value: buf.subarray(8) };
 }
+
+/** History entries hold no value: the write is read from its block, as Fabric's history database does. */
+const HISTORY_MARK = Uint8Array.of(1);
 
 const blockKey = (n: number): string => String(n).padStart(12, '0');
 const historyKey = (key: string, v: Version): string => `${key}\u0000${String(v.block).padStart(12, '0')}${String(v.tx).padStart(6, '0')}`;
@@ -219,12 +224,38 @@ export class PeerStore {
     return v ? Buffer.from(v).toString('utf8') : undefined;
   }
 
+  /**
+   * Every committed write of `key`, newest first as a Fabric 2.5 peer answers
+   * GetHistoryForKey. Like Fabric's history database, the index holds only
+   * where each write is; its value and time are read from the block.
+   */
   async history_(key: string): Promise<HistoryEntry[]> {
     const out: HistoryEntry[] = [];
-    // Newest first, as a Fabric 2.5 peer answers GetHistoryForKey.
-    for await (const value of this.history.values({ gte: `${key}\u0000`, lt: `${key}\u0001`, reverse: true })) {
-      const entry = JSON.parse(Buffer.from(value).toString('utf8')) as { txId: string; s: number; n: number; d: boolean; v: string };
-      out.push({ txId: entry.txId, timestamp: { seconds: entry.s, nanos: entry.n }, isDelete: entry.d, value: Buffer.from(entry.v, 'base64') });
+    const blocks = new Map<number, DecodedBlock>();
+    for await (const k of this.history.keys({ gte: `${key}\u0000`, lt: `${key}\u0001`, reverse: true })) {
+      if (k.length !== key.length + 1 + 18) {
+        continue; // a longer key that only shares this one's prefix
+      }
+      const blockNumber = Number(k.slice(-18, -6));
+      const txNumber = Number(k.slice(-6));
+      let block = blocks.get(blockNumber);
+      if (!block) {
+        const bytes = await this.block(blockNumber);
+        if (!bytes) {
+          continue;
+        }
+        block = decodeBlock(bytes);
+        blocks.set(blockNumber, block);
+      }
+      const tx = decodeEnvelope(block.envelopes[txNumber]!);
+      const write = tx.rwset.writes.find((w) => w.key === key);
+      const ms = tx.timestamp.getTime();
+      out.push({
+        txId: tx.transactionId,
+        timestamp: { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 },
+        isDelete: !write || write.value === null,
+        value: write?.value ?? new Uint8Array(),
+      });
     }
     return out;
   }
@@ -281,16 +312,8 @@ export class PeerStore {
   delPrivateHashOp(collection: string, keyHashHex: string): BatchOp {
     return { type: 'del', sublevel: this.pvtHash, key: collectionKey(collection, keyHashHex) };
   }
-  historyOp(key: string, version: Version, entry: { txId: string; timestamp: Date; isDelete: boolean; value: Uint8Array | null }): BatchOp {
-    const ms = entry.timestamp.getTime();
-    const json = JSON.stringify({
-      txId: entry.txId,
-      s: Math.floor(ms / 1000),
-      n: (ms % 1000) * 1e6,
-      d: entry.isDelete,
-      v: Buffer.from(entry.value ?? new Uint8Array()).toString('base64'),
-    });
-    return { type: 'put', sublevel: this.history, key: historyKey(key, version), value: Buffer.from(json, 'utf8') };
+  historyOp(key: string, version: Version): BatchOp {
+    return { type: 'put', sublevel: this.history, key: historyKey(key, version), value: HISTORY_MARK };
   }
   blockOp(n: number, bytes: Uint8Array): BatchOp {
     return { type: 'put', sublevel: this.blocks, key: blockKey(n), value: bytes };
