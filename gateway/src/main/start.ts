@@ -6,7 +6,7 @@
  */
 import './quiet-chaincode-logs';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { destination, pino, type Logger } from 'pino';
@@ -107,12 +107,19 @@ export async function start(argv: readonly string[]): Promise<() => Promise<void
   );
   const ledger = config.fabric ? await fabricLedger(config.fabric) : await embeddedLedger(config, members, logger);
   const isNew = ledger.isNew;
+  // A new network owes its demo data until it has been loaded, even if this start fails before that.
+  const demoPending = join(config.dataDir, 'demo-pending');
+  if (isNew && config.demo) {
+    await writeFile(demoPending, 'demo data not loaded yet\n');
+  }
+  const loadDemoNow = config.demo && existsSync(demoPending);
   const servers: Server[] = [];
   const authorities: (DemoAuthority & { url: string; tokens: IssuedToken[]; name: string })[] = [];
   for (const [i, member] of members.members.entries()) {
     const wallet = ledger.wallet(member.mspId);
     const tokenFile = join(config.dataDir, config.fabric ? 'fabric-gateways' : 'gateways', member.mspId, 'tokens.json');
-    if (config.newTokens) {
+    // The demo loads through the API with fresh tokens; a start that failed before loading it never showed its tokens.
+    if (config.newTokens || loadDemoNow) {
       await rm(tokenFile, { force: true });
     }
     const { store, issued } = await FileTokenStore.open(
@@ -143,8 +150,9 @@ export async function start(argv: readonly string[]): Promise<() => Promise<void
   }
 
   let demo: Awaited<ReturnType<typeof loadDemo>> | undefined;
-  if (isNew && config.demo) {
+  if (loadDemoNow) {
     demo = await loadDemo(authorities, members.channel, config.dataDir);
+    await rm(demoPending, { force: true });
   }
 
   out(`customs-ledger: ${ledger.description} on channel "${members.channel}", data in ${config.dataDir}${isNew ? ' (new)' : ''}`);
@@ -189,6 +197,17 @@ export async function start(argv: readonly string[]): Promise<() => Promise<void
     })());
 }
 
+function describeStartFailure(err: unknown): string {
+  const e = err as { code?: string; cause?: { code?: string; message?: string }; message?: string };
+  if (e.code === 'LEVEL_DATABASE_NOT_OPEN' && /lock/i.test(e.cause?.message ?? '')) {
+    return 'the data folder is in use by another customs-ledger process (its LevelDB is locked); stop it or use --data-dir';
+  }
+  if (e.code === 'EADDRINUSE') {
+    return `${e.message ?? 'a port is in use'}; stop what uses it or choose --base-port`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
 if (require.main === module) {
   start(process.argv.slice(2))
     .then((stop) => {
@@ -205,7 +224,7 @@ if (require.main === module) {
       process.once('SIGTERM', () => shutdown('SIGTERM'));
     })
     .catch((err: unknown) => {
-      process.stderr.write(`customs-ledger: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`customs-ledger: ${describeStartFailure(err)}\n`);
       process.exit(1);
     });
 }
