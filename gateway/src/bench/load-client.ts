@@ -6,7 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Wallet } from 'ethers';
-import { DECLARATION_FIELDS, commitDeclaration, declarationTypedData, type Declaration, type Salts } from 'customs-ledger-chaincode/domain';
+import type { Declaration } from 'customs-ledger-chaincode/domain';
+import { randomSalts } from '../service/salts';
+import { lodgementBody, signDeclaration } from '../trader';
 import { ApiClient, ApiError } from '../main/api-client';
 import { nowMs, summarize, type LatencySummary } from './stats';
 
@@ -49,7 +51,6 @@ export function benchDeclaration(): Declaration {
   };
 }
 
-export const benchSalts = (): Salts => Object.fromEntries(DECLARATION_FIELDS.map((f) => [f, randomBytes(32).toString('hex')])) as Salts;
 
 const trader = new Wallet(`0x${randomBytes(32).toString('hex')}`);
 
@@ -57,14 +58,10 @@ async function lodgements(n: number, signed: boolean, channel: string, authority
   const out: { ucr: string; body: unknown }[] = [];
   for (let i = 0; i < n; i++) {
     const d = benchDeclaration();
-    const salts = benchSalts();
-    if (!signed) {
-      out.push({ ucr: d.ucr, body: { declaration: d, salts } });
-      continue;
-    }
-    const c = commitDeclaration(d, salts);
-    const t = declarationTypedData(channel, { ucr: d.ucr, declarationHash: c.declarationHash, fieldRoot: c.fieldRoot, authority, version: 1 });
-    out.push({ ucr: d.ucr, body: { declaration: d, salts, trader: { address: trader.address, signature: await trader.signTypedData(t.domain, t.types, t.value) } } });
+    out.push({
+      ucr: d.ucr,
+      body: signed ? lodgementBody(await signDeclaration(d, trader, { authority, channelId: channel })) : { declaration: d, salts: randomSalts() },
+    });
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseJsonText } from 'customs-ledger-chaincode/domain';
 import { ApiClient } from '../main/api-client';
+import { lodgementBody, parseSignedDeclaration } from '../trader';
 
 export interface CliIo {
   print(value: unknown): void;
@@ -24,11 +25,7 @@ const list = (value: string): string[] => value.split(',').map((s) => s.trim()).
 
 /** What `trader sign` writes, or a lodge body as the API takes it. */
 function lodgeBody(file: unknown): unknown {
-  if (typeof file === 'object' && file !== null && 'signature' in file && 'trader' in file) {
-    const f = file as { declaration: unknown; salts: unknown; trader: string; signature: string };
-    return { declaration: f.declaration, salts: f.salts, trader: { address: f.trader, signature: f.signature } };
-  }
-  return file;
+  return typeof file === 'object' && file !== null && 'signature' in file && 'trader' in file ? lodgementBody(parseSignedDeclaration(file)) : file;
 }
 
 export function registerGatewayCommands(program: Command, io: CliIo): void {

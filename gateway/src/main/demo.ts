@@ -8,13 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
-import {
-  DECLARATION_FIELDS,
-  commitDeclaration,
-  declarationTypedData,
-  type Declaration,
-  type Salts,
-} from 'customs-ledger-chaincode/domain';
+import type { Declaration } from 'customs-ledger-chaincode/domain';
+import { lodgementBody, signDeclaration } from '../trader';
 import type { ApiClient } from './api-client';
 
 export interface DemoAuthority {
@@ -31,7 +26,6 @@ export interface DemoResult {
   traders: { name: string; address: string }[];
 }
 
-const salts = (): Salts => Object.fromEntries(DECLARATION_FIELDS.map((f) => [f, randomBytes(32).toString('hex')])) as Salts;
 
 function declaration(ucr: string, a: DemoAuthority, i: number): Declaration {
   return {
@@ -94,13 +88,11 @@ export async function loadDemo(authorities: readonly DemoAuthority[], channelId:
     for (let i = 0; i < 2; i++) {
       const ucr = `6${a.country}100000${n}${i}-DEMO${i + 1}`;
       const d = declaration(ucr, a, n * 2 + i);
-      const s = salts();
       const trader = traders[(n + i) % traders.length]!.wallet;
-      const c = commitDeclaration(d, s);
-      const typed = declarationTypedData(channelId, { ucr, declarationHash: c.declarationHash, fieldRoot: c.fieldRoot, authority: a.mspId, version: 1 });
-      const signature = await trader.signTypedData(typed.domain, typed.types, typed.value);
-      await a.officer.post('/api/v1/consignments', { declaration: d, salts: s, trader: { address: trader.address, signature } });
-      await writeFile(join(traderDir, `${ucr}.signed.json`), `${JSON.stringify({ declaration: d, salts: s, trader: trader.address, signature, authority: a.mspId }, null, 2)}\n`, { mode: 0o600 });
+      const signed = await signDeclaration(d, trader, { authority: a.mspId, channelId });
+      await a.officer.post('/api/v1/consignments', lodgementBody(signed));
+      // The file `trader verify | disclose | …` reads, as `trader sign` writes it.
+      await writeFile(join(traderDir, `${ucr}.signed.json`), `${JSON.stringify(signed, null, 2)}\n`, { mode: 0o600 });
       ucrs.push(ucr);
     }
   }

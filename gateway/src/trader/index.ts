@@ -4,7 +4,7 @@
  * offline inclusion proofs. No Fabric identity is needed.
  */
 export { generateKeystore, openKeystore, type KeystoreOptions } from './keystore';
-export { signDeclaration, signatureIsValid, parseSignedDeclaration, newSalts, type SignedDeclaration } from './signed-declaration';
+export { signDeclaration, signatureIsValid, parseSignedDeclaration, newSalts, lodgementBody, type SignedDeclaration } from './signed-declaration';
 export { commitmentOf, recordSources, type RecordCommitment, type RecordSource, type LedgerTransactionStatus } from './record-source';
 export { verifyDocument, type DocumentVerification } from './verify-document';
 export {

@@ -4,11 +4,9 @@
  * authority, version} on the ledger's channel. This file is what the trader
  * keeps and hands to the lodging authority.
  */
-import { randomBytes } from 'node:crypto';
 import type { Wallet } from 'ethers';
 import { z } from 'zod';
 import {
-  DECLARATION_FIELDS,
   commitDeclaration,
   declarationTypedData,
   parseDeclaration,
@@ -18,6 +16,7 @@ import {
   type Salts,
   type SignedDeclarationFacts,
 } from 'customs-ledger-chaincode/domain';
+import { randomSalts } from '../service/salts';
 
 export interface SignedDeclaration {
   declaration: Declaration;
@@ -32,8 +31,16 @@ export interface SignedDeclaration {
   version: number;
 }
 
-export function newSalts(): Salts {
-  return Object.fromEntries(DECLARATION_FIELDS.map((f) => [f, randomBytes(32).toString('hex')])) as Salts;
+/** Fresh salts: 32 random bytes per field (the same as the gateway makes for an unsigned lodgement). */
+export const newSalts = randomSalts;
+
+/** The body of POST /api/v1/consignments that lodges a signed declaration. */
+export function lodgementBody(signed: SignedDeclaration): {
+  declaration: Declaration;
+  salts: Salts;
+  trader: { address: string; signature: string };
+} {
+  return { declaration: signed.declaration, salts: signed.salts, trader: { address: signed.trader, signature: signed.signature } };
 }
 
 export function factsOf(declaration: Declaration, salts: Salts, authority: string, version: number): SignedDeclarationFacts {
