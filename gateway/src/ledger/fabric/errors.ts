@@ -5,6 +5,7 @@
  * message in `details`. The chaincode's message is the canonical JSON of a
  * coded rule error, so decodeRuleError finds it wherever it is wrapped.
  */
+import { LedgerError } from '../backend';
 import { decodeRuleError } from 'customs-ledger-chaincode/domain';
 
 function texts(err: unknown, depth = 0): string[] {
@@ -48,4 +49,20 @@ export function chaincodeMessageOf(err: unknown): string | undefined {
 
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * A client failure at endorsement or evaluation as a LedgerError: a chaincode
+ * refusal carries its coded message, anything else names the peer.
+ */
+export function refusalError(stage: 'endorse' | 'evaluate', err: unknown, transactionId: string | undefined, mspId: string): LedgerError {
+  if (err instanceof LedgerError) {
+    return err;
+  }
+  const chaincodeMessage = chaincodeMessageOf(err);
+  if (chaincodeMessage !== undefined) {
+    const coded = decodeRuleError(chaincodeMessage);
+    return new LedgerError(stage, coded?.message ?? chaincodeMessage, transactionId, { chaincodeMessage, cause: err });
+  }
+  return new LedgerError(stage, `peer of ${mspId} failed: ${messageOf(err)}`, transactionId, { cause: err });
 }

@@ -7,7 +7,6 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, type Gateway, type Network } from '@hyperledger/fabric-gateway';
-import { decodeRuleError } from 'customs-ledger-chaincode/domain';
 import {
   LedgerError,
   type ContractEvent,
@@ -21,7 +20,7 @@ import { validationCodeName } from '../fabric-format/block';
 import { contractEventsOf } from '../fabric-format/block-view';
 import { QsccLedger } from './qscc-ledger';
 import type { FabricBackendConfig } from './config';
-import { chaincodeMessageOf, messageOf } from './errors';
+import { messageOf, refusalError } from './errors';
 import { peerOf } from './material';
 import { Qscc } from './qscc';
 import { lowSSigner } from './signer';
@@ -90,18 +89,6 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
     return gateway.getNetwork(this.channel);
   }
 
-  private refusal(stage: 'endorse' | 'evaluate', err: unknown, transactionId: string | undefined): LedgerError {
-    if (err instanceof LedgerError) {
-      return err;
-    }
-    const chaincodeMessage = chaincodeMessageOf(err);
-    if (chaincodeMessage !== undefined) {
-      const coded = decodeRuleError(chaincodeMessage);
-      return new LedgerError(stage, coded?.message ?? chaincodeMessage, transactionId, { chaincodeMessage, cause: err });
-    }
-    return new LedgerError(stage, `peer of ${this.mspId} failed: ${messageOf(err)}`, transactionId, { cause: err });
-  }
-
   async evaluate(request: TransactionRequest): Promise<Buffer> {
     const contract = this.network(request.identity).getContract(this.chaincode, request.contract);
     try {
@@ -109,7 +96,7 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
         await contract.evaluate(request.fn, { arguments: request.args, ...(request.transient ? { transientData: request.transient } : {}) }),
       );
     } catch (err) {
-      throw this.refusal('evaluate', err, undefined);
+      throw refusalError('evaluate', err, undefined, this.mspId);
     }
   }
 
@@ -125,7 +112,7 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
     try {
       transaction = await proposal.endorse();
     } catch (err) {
-      throw this.refusal('endorse', err, transactionId);
+      throw refusalError('endorse', err, transactionId, this.mspId);
     }
     let commit;
     try {

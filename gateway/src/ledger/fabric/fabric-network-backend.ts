@@ -11,7 +11,6 @@
  * crypto suite.
  */
 import { Gateway, Wallets, type Contract, type Identity, type IdentityProvider, type Network, type Wallet, type X509Identity } from 'fabric-network';
-import { decodeRuleError } from 'customs-ledger-chaincode/domain';
 import {
   LedgerError,
   type ContractEvent,
@@ -25,7 +24,7 @@ import {
 import { contractEventsOf } from '../fabric-format/block-view';
 import { QsccLedger } from './qscc-ledger';
 import type { FabricBackendConfig } from './config';
-import { chaincodeMessageOf, messageOf } from './errors';
+import { chaincodeMessageOf, messageOf, refusalError } from './errors';
 import { connectionProfile } from './material';
 import { Qscc } from './qscc';
 import { lowSSigner } from './signer';
@@ -135,18 +134,6 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
     return { contract: network.getContract(this.chaincode, request.contract), network };
   }
 
-  private refusal(stage: 'endorse' | 'evaluate', err: unknown, transactionId: string | undefined): LedgerError {
-    if (err instanceof LedgerError) {
-      return err;
-    }
-    const chaincodeMessage = chaincodeMessageOf(err);
-    if (chaincodeMessage !== undefined) {
-      const coded = decodeRuleError(chaincodeMessage);
-      return new LedgerError(stage, coded?.message ?? chaincodeMessage, transactionId, { chaincodeMessage, cause: err });
-    }
-    return new LedgerError(stage, `peer of ${this.mspId} failed: ${messageOf(err)}`, transactionId, { cause: err });
-  }
-
   async evaluate(request: TransactionRequest): Promise<Buffer> {
     const { contract } = await this.contract(request);
     const tx = contract.createTransaction(request.fn);
@@ -156,7 +143,7 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
     try {
       return await tx.evaluate(...request.args);
     } catch (err) {
-      throw this.refusal('evaluate', err, tx.getTransactionId());
+      throw refusalError('evaluate', err, tx.getTransactionId(), this.mspId);
     }
   }
 
@@ -182,7 +169,7 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
       if (/orderer|broadcast|SERVICE_UNAVAILABLE/i.test(messageOf(err)) && chaincodeMessageOf(err) === undefined) {
         throw new LedgerError('submit', `ordering failed: ${messageOf(err)}`, transactionId, { cause: err });
       }
-      throw this.refusal('endorse', err, transactionId);
+      throw refusalError('endorse', err, transactionId, this.mspId);
     }
     const status = await this.qscc.transactionStatus(transactionId);
     if (!status) {
