@@ -4,10 +4,10 @@ import {
   PRIVATE_FIELDS,
   commitDeclaration,
   declarationHashOf,
-  declarationTypedData,
   type ConsignmentRecord,
   type RecordView,
 } from 'customs-ledger-chaincode/domain';
+import { signDeclaration } from 'customs-ledger-gateway/dist/trader';
 import { newTrader, randomSalts, sampleDeclaration } from '../../../support/fixtures';
 import { startGateways, type TestGateways } from '../../../support/gateways';
 import { client, expectStatus, lodgeVia } from '../../../support/http-client';
@@ -100,15 +100,7 @@ describe('gateway: lodge, get and verify', function () {
     const trader = newTrader();
     const declaration = sampleDeclaration();
     const salts = randomSalts();
-    const commitment = commitDeclaration(declaration, salts);
-    const typed = declarationTypedData(gws.ledger.channelId, {
-      ucr: declaration.ucr,
-      declarationHash: commitment.declarationHash,
-      fieldRoot: commitment.fieldRoot,
-      authority: gws.NL.msp,
-      version: 1,
-    });
-    const signature = await trader.signTypedData(typed.domain, typed.types, typed.value);
+    const { signature } = await signDeclaration(declaration, trader, { authority: gws.NL.msp, channelId: gws.ledger.channelId, salts });
     const body = expectStatus(
       await client(gws.NL).post('/consignments', { declaration, salts, trader: { address: trader.address, signature } }, 'officer'),
       201,
@@ -123,15 +115,7 @@ describe('gateway: lodge, get and verify', function () {
     const trader = newTrader();
     const declaration = sampleDeclaration();
     const salts = randomSalts();
-    const commitment = commitDeclaration(declaration, salts);
-    const typed = declarationTypedData(gws.ledger.channelId, {
-      ucr: declaration.ucr,
-      declarationHash: commitment.declarationHash,
-      fieldRoot: commitment.fieldRoot,
-      authority: gws.BE.msp,
-      version: 1,
-    });
-    const signature = await trader.signTypedData(typed.domain, typed.types, typed.value);
+    const { signature } = await signDeclaration(declaration, trader, { authority: gws.BE.msp, channelId: gws.ledger.channelId, salts });
     const before = await gws.ledger.fingerprint();
     const wrong = expectStatus(
       await client(gws.NL).post('/consignments', { declaration, salts, trader: { address: trader.address, signature } }, 'officer'),
