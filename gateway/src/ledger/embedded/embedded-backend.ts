@@ -15,9 +15,8 @@ import {
   type TransactionRequest,
   type TransactionStatus,
 } from '../backend';
-import { decodeBlock } from '../fabric-format/block';
-import { blockInfoOf } from '../fabric-format/block-view';
-import { buildEnvelope, buildProposal, decodeEnvelope, type BuiltProposal } from '../fabric-format/transaction';
+import { blockInfoOf, contractEventsOf } from '../fabric-format/block-view';
+import { buildEnvelope, buildProposal, type BuiltProposal } from '../fabric-format/transaction';
 import type { EmbeddedNetwork } from './network';
 import { EndorsementRefused, type CommittedBlockEvent, type EmbeddedPeer, type ProposalResult } from './peer';
 
@@ -182,15 +181,8 @@ export class EmbeddedBackend implements LedgerBackend {
     this.peer.on('block', onBlock);
     const height = this.peer.height;
     for (let n = fromBlock; n < height; n++) {
-      const block = decodeBlock(await this.blockBytes(n));
-      deliver({
-        number: n,
-        codes: block.validationCodes,
-        transactions: block.envelopes.map((e, i) => {
-          const tx = decodeEnvelope(e);
-          return { transactionId: tx.transactionId, code: block.validationCodes[i]!, event: tx.event };
-        }),
-      });
+      contractEventsOf(await this.blockBytes(n), this.network.chaincode.name).forEach(listener);
+      next = n + 1;
     }
     replaying = false;
     live.splice(0).forEach(deliver);
