@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
-import { common, peer as peerpb } from '@hyperledger/fabric-protos';
+import { common } from '@hyperledger/fabric-protos';
 import type { ValidationCode } from '../backend';
 import {
   buildProposalResponsePayload,
@@ -30,7 +30,7 @@ import { compareKeys } from './keys';
 import { ReadWriteLock } from './lock';
 import type { Membership } from './membership';
 import { chaincodePolicySatisfied, policySatisfied, type ChaincodePolicy, type Endorser } from './policy';
-import type { Version } from './rwset';
+import { sameVersion, type Version } from './rwset';
 import { SimulationStub, type StateReader } from './simulation';
 import { SharedWork } from './shared-work';
 import { collectionKey, type BatchOp, type PeerStore, type StateEntry } from './storage';
@@ -453,9 +453,3 @@ export class EmbeddedPeer extends EventEmitter {
     }
   }
 }
-
-function sameVersion(a: Version | null, b: Version | null): boolean {
-  return a === b || (a !== null && b !== null && a.block === b.block && a.tx === b.tx);
-}
-
-export { peerpb };

@@ -269,14 +269,6 @@ export class PeerStore {
     return v ? (JSON.parse(Buffer.from(v).toString('utf8')) as TxLocation) : undefined;
   }
 
-  async transientFor(txId: string): Promise<Map<string, Uint8Array>> {
-    const out = new Map<string, Uint8Array>();
-    for await (const [key, value] of this.transient.iterator({ gte: `${txId}\u0000`, lt: `${txId}\u0001` })) {
-      out.set(key.slice(txId.length + 1), value);
-    }
-    return out;
-  }
-
   /**
    * Not synced: a client hears of success only after the block commit, whose
    * synced batch holds the private data; what a power loss could take from

@@ -4,7 +4,7 @@
  * cached, since re-parsing PEM per operation costs several times the
  * operation itself.
  */
-import { X509Certificate, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPrivateKey, sign, verify, type KeyObject } from 'node:crypto';
 
 const N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 const HALF_N = N >> 1n;
@@ -33,10 +33,6 @@ export function certificateOf(pem: string): { cert: X509Certificate; key: KeyObj
     }
   }
   return found;
-}
-
-export function publicKeyOf(pem: string): KeyObject {
-  return pem.includes('CERTIFICATE') ? certificateOf(pem).key : createPublicKey(pem);
 }
 
 /** Signs SHA-256(message) and returns a low-S DER signature. */
