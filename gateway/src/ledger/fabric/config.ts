@@ -1,4 +1,4 @@
-import type { WalletIdentity } from '../backend';
+import { LedgerError, type WalletIdentity } from '../backend';
 import type { FabricNetworkMaterial } from './material';
 
 /** What a Fabric backend of one authority needs. */
@@ -10,4 +10,13 @@ export interface FabricBackendConfig {
   identities: readonly WalletIdentity[];
   /** how long a submit waits for its commit (ms) */
   commitTimeoutMs?: number;
+}
+
+/** The identity a backend reads blocks and statuses as: the authority's auditor, else any of its wallet. */
+export function readerIdentity(config: FabricBackendConfig): WalletIdentity {
+  const id = config.identities.find((i) => i.label.startsWith('auditor')) ?? config.identities[0];
+  if (!id) {
+    throw new LedgerError('connect', `no identity of ${config.mspId} in the wallet`, undefined);
+  }
+  return id;
 }

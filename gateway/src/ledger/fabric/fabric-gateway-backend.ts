@@ -19,7 +19,7 @@ import {
 import { validationCodeName } from '../fabric-format/block';
 import { contractEventsOf } from '../fabric-format/block-view';
 import { QsccLedger } from './qscc-ledger';
-import type { FabricBackendConfig } from './config';
+import { readerIdentity, type FabricBackendConfig } from './config';
 import { messageOf, refusalError } from './errors';
 import { peerOf } from './material';
 import { Qscc } from './qscc';
@@ -49,21 +49,7 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
       'grpc.ssl_target_name_override': own.hostName,
       'grpc.default_authority': own.hostName,
     });
-    this.qscc = new Qscc(async (fn, args) => {
-      try {
-        return await this.network(this.anyIdentity()).getContract('qscc').evaluateTransaction(fn, ...args);
-      } catch (err) {
-        throw new LedgerError('evaluate', `qscc ${fn}: ${messageOf(err)}`, undefined, { cause: err });
-      }
-    }, this.channel);
-  }
-
-  private anyIdentity(): WalletIdentity {
-    const id = this.config.identities.find((i) => i.label.startsWith('auditor')) ?? this.config.identities[0];
-    if (!id) {
-      throw new LedgerError('connect', `no identity of ${this.mspId} in the wallet`, undefined);
-    }
-    return id;
+    this.qscc = new Qscc((fn, args) => this.network(readerIdentity(this.config)).getContract('qscc').evaluateTransaction(fn, ...args), this.channel);
   }
 
   private network(identity: WalletIdentity): Network {
@@ -135,7 +121,7 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
 
   /** Block events from `fromBlock`; returns once every block that existed at the call has been delivered. */
   async onContractEvents(fromBlock: number, listener: (event: ContractEvent) => void): Promise<() => void> {
-    const network = this.network(this.anyIdentity());
+    const network = this.network(readerIdentity(this.config));
     const height = await this.blockHeight();
     const blocks = await network.getBlockEvents({ startBlock: BigInt(fromBlock) });
     let caughtUp: () => void = () => undefined;

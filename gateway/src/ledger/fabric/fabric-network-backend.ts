@@ -23,7 +23,7 @@ import {
 } from '../backend';
 import { contractEventsOf } from '../fabric-format/block-view';
 import { QsccLedger } from './qscc-ledger';
-import type { FabricBackendConfig } from './config';
+import { readerIdentity, type FabricBackendConfig } from './config';
 import { chaincodeMessageOf, messageOf, refusalError } from './errors';
 import { connectionProfile } from './material';
 import { Qscc } from './qscc';
@@ -66,21 +66,9 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
     this.chaincode = config.material.chaincode;
     this.channel = config.material.channel;
     this.qscc = new Qscc(async (fn, args) => {
-      const { network } = await this.connection(this.anyIdentity());
-      try {
-        return await network.getContract('qscc').evaluateTransaction(fn, ...args);
-      } catch (err) {
-        throw new LedgerError('evaluate', `qscc ${fn}: ${messageOf(err)}`, undefined, { cause: err });
-      }
+      const { network } = await this.connection(readerIdentity(this.config));
+      return network.getContract('qscc').evaluateTransaction(fn, ...args);
     }, this.channel);
-  }
-
-  private anyIdentity(): WalletIdentity {
-    const id = this.config.identities.find((i) => i.label.startsWith('auditor')) ?? this.config.identities[0];
-    if (!id) {
-      throw new LedgerError('connect', `no identity of ${this.mspId} in the wallet`, undefined);
-    }
-    return id;
   }
 
   private wallet(): Promise<Wallet> {
@@ -184,7 +172,7 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
    * that existed at the call has been delivered, as the embedded backend does.
    */
   async onContractEvents(fromBlock: number, listener: (event: ContractEvent) => void): Promise<() => void> {
-    const { network } = await this.connection(this.anyIdentity());
+    const { network } = await this.connection(readerIdentity(this.config));
     const height = await this.blockHeight();
     let caughtUp: () => void = () => undefined;
     const reached = new Promise<void>((resolve) => {

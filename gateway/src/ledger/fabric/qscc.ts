@@ -4,7 +4,8 @@
  * blocks, answered by the authority's own peer.
  */
 import { common, peer } from '@hyperledger/fabric-protos';
-import type { TransactionStatus } from '../backend';
+import { LedgerError, type TransactionStatus } from '../backend';
+import { messageOf } from './errors';
 import { decodeBlock, validationCodeName } from '../fabric-format/block';
 import { decodeEnvelope } from '../fabric-format/transaction';
 
@@ -15,9 +16,17 @@ const NOT_FOUND = /no such transaction ID|not found|does not exist|Entry not fou
 
 export class Qscc {
   constructor(
-    private readonly call: QsccCall,
+    private readonly evaluate: QsccCall,
     private readonly channel: string,
   ) {}
+
+  private async call(fn: string, args: string[]): Promise<Uint8Array> {
+    try {
+      return await this.evaluate(fn, args);
+    } catch (err) {
+      throw err instanceof LedgerError ? err : new LedgerError('evaluate', `qscc ${fn}: ${messageOf(err)}`, undefined, { cause: err });
+    }
+  }
 
   async transactionStatus(transactionId: string): Promise<TransactionStatus | undefined> {
     let processed: Uint8Array;
