@@ -3,7 +3,8 @@
  * tests. Which ledger runs underneath is chosen here and nowhere else:
  * CUSTOMS_LEDGER_TEST_BACKEND=memory (default: the in-memory channel, with a
  * settable clock, fault injection and a fingerprint of everything stored) or
- * =embedded (the embedded LevelDB network, real clock). Tests that need the
+ * =embedded (the embedded LevelDB network in its own thread, as npm start runs
+ * it; real clock). Tests that need the
  * clock or faults skip themselves when the ledger has none.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import type { Express } from 'express';
 import { pino } from 'pino';
 import { createServer, FileTokenStore, type Role, type ServerLimits } from 'customs-ledger-gateway/dist/http';
 import type { LedgerBackend, WalletIdentity } from 'customs-ledger-gateway/dist/ledger/backend';
-import { backends, EmbeddedNetwork } from 'customs-ledger-gateway/dist/ledger';
+import { backends, WorkerNetwork } from 'customs-ledger-gateway/dist/ledger';
 import { BE, DE, NL, testIdentities } from './identities';
 import { MemoryBackend, MemoryFaults } from './memory-backend';
 import { CHANNEL, MemoryLedger } from './memory-ledger';
@@ -89,14 +90,15 @@ async function memoryChannel(): Promise<Channel> {
 }
 
 async function embeddedChannel(dir: string): Promise<Channel> {
-  const network = await EmbeddedNetwork.start({ dataDir: join(dir, 'ledger'), channelId: CHANNEL, members: [NL, BE, DE], syncWrites: false });
+  const network = await WorkerNetwork.start({ dataDir: join(dir, 'ledger'), channelId: CHANNEL, members: [NL, BE, DE], syncWrites: false });
   return {
     ledger: {
       kind: 'embedded',
       channelId: CHANNEL,
       fingerprint: async () => {
         await network.settled();
-        return [network.orderer.height, ...network.allPeers().map((p) => p.height)].join('/');
+        const heights = await network.heights();
+        return [heights.orderer, ...Object.values(heights.peers)].join('/');
       },
       now: () => new Date(),
     },

@@ -21,7 +21,7 @@ import { replay } from '../audit';
 import { blockSources } from '../audit/block-source';
 import { loadMembers } from '../config/members';
 import { createServer, FileTokenStore, ROLES } from '../http';
-import { backends, EmbeddedNetwork, fabricModule } from '../ledger';
+import { backends, fabricModule, WorkerNetwork } from '../ledger';
 import { randomSalts } from '../service/salts';
 import { lodgementBody, recordSources, signDeclaration, verifyDocument } from '../trader';
 import { benchDeclaration, type LoadResult, type LoadTask } from './load-client';
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   const quick = args.has('--quick');
   const members = await loadMembers();
   const dir = await mkdtemp(join(tmpdir(), 'customs-ledger-bench-'));
-  const network = await EmbeddedNetwork.start({ dataDir: dir, channelId: members.channel, members: members.members.map((m) => m.mspId), chaincode: { name: members.chaincode } });
+  const network = await WorkerNetwork.start({ dataDir: dir, channelId: members.channel, members: members.members.map((m) => m.mspId), chaincode: { name: members.chaincode } });
   const nl = members.members.find((m) => m.country === 'NL') ?? members.members[0]!;
   const wallet = network.wallet(nl.mspId);
   const { store, issued } = await FileTokenStore.open(join(dir, 'tokens.json'), ROLES.map((role) => ({ label: wallet[role].label, role })));
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   const lodge = { url, token, channel: members.channel, authority: nl.mspId };
 
   out(`customs-ledger benchmark — ${cpus().length} cores, Node ${process.version}, embedded network of ${members.members.length} peers, blocks fsynced`);
-  out('gateway, orderer and the three peers share one process; the load comes from a second process.');
+  out('the gateway runs in one thread, the orderer and the three peers in another (as npm start runs them); the load comes from a second process.');
   out();
   const results: Record<string, unknown> = {};
   const rate = (key: string): number => (results[key] as LoadResult).rate;

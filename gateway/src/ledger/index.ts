@@ -3,13 +3,15 @@
  * factories of its implementations.
  */
 import { EmbeddedBackend, type EmbeddedBackendOptions } from './embedded/embedded-backend';
+import type { EmbeddedChannel } from './embedded/channel';
 import { EmbeddedNetwork, type EmbeddedNetworkConfig } from './embedded/network';
+import { WorkerNetwork } from './embedded/worker-network';
 import type { LedgerBackend } from './backend';
 import type * as FabricBackends from './fabric';
 import type { FabricBackendConfig } from './fabric';
 
 export * from './backend';
-export { EmbeddedNetwork, type EmbeddedNetworkConfig };
+export { EmbeddedNetwork, WorkerNetwork, type EmbeddedChannel, type EmbeddedNetworkConfig };
 export type { FabricBackendConfig } from './fabric';
 
 /**
@@ -25,8 +27,8 @@ export function fabricModule(): typeof FabricBackends {
 }
 
 export const backends = {
-  /** The authority `mspId`'s view of an embedded network running in this process. */
-  embedded(network: EmbeddedNetwork, mspId: string, options: EmbeddedBackendOptions = {}): LedgerBackend {
+  /** The authority `mspId`'s view of an embedded network, in this thread (EmbeddedNetwork) or its own (WorkerNetwork). */
+  embedded(network: EmbeddedChannel, mspId: string, options: EmbeddedBackendOptions = {}): LedgerBackend {
     return new EmbeddedBackend(network, mspId, options);
   },
   /** The authority `config.mspId`'s peer on a real Fabric network, through fabric-network 2.2. */

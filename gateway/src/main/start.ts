@@ -11,7 +11,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { destination, pino, type Logger } from 'pino';
 import { createServer, FileTokenStore, ROLES, type IssuedToken } from '../http';
-import { backends, EmbeddedNetwork, fabricModule, type LedgerBackend, type WalletIdentity } from '../ledger';
+import { backends, fabricModule, WorkerNetwork, type LedgerBackend, type WalletIdentity } from '../ledger';
 import { loadMembers, type NetworkMembers } from '../config/members';
 import { ApiClient } from './api-client';
 import { parseStartConfig, type StartConfig } from './config';
@@ -41,7 +41,8 @@ interface RunningLedger {
 
 async function embeddedLedger(config: StartConfig, members: NetworkMembers, logger: Logger): Promise<RunningLedger> {
   const isNew = !existsSync(join(config.dataDir, 'orderer'));
-  const network = await EmbeddedNetwork.start({
+  // The orderer, the peers and the chaincode run in a thread of their own; the gateways keep this one.
+  const network = await WorkerNetwork.start({
     dataDir: config.dataDir,
     channelId: members.channel,
     members: members.members.map((m) => m.mspId),
@@ -57,7 +58,7 @@ async function embeddedLedger(config: StartConfig, members: NetworkMembers, logg
     isNew,
     backend: (mspId) => backends.embedded(network, mspId),
     wallet: (mspId) => network.wallet(mspId),
-    height: () => Promise.resolve(network.orderer.height),
+    height: async () => (await network.heights()).orderer,
     close: () => network.close(),
   };
 }

@@ -17,8 +17,8 @@ import {
 } from '../backend';
 import { blockInfoOf, contractEventsOf } from '../fabric-format/block-view';
 import { buildEnvelope, buildProposal, type BuiltProposal } from '../fabric-format/transaction';
-import type { EmbeddedNetwork } from './network';
-import { EndorsementRefused, type CommittedBlockEvent, type EmbeddedPeer, type ProposalResult } from './peer';
+import type { ChannelPeer, EmbeddedChannel } from './channel';
+import { EndorsementRefused, type CommittedBlockEvent, type ProposalResult } from './peer';
 
 export interface EmbeddedBackendOptions {
   /** how long a submit waits for its commit (ms) */
@@ -27,11 +27,11 @@ export interface EmbeddedBackendOptions {
 
 export class EmbeddedBackend implements LedgerBackend {
   readonly kind = 'embedded' as const;
-  private readonly peer: EmbeddedPeer;
+  private readonly peer: ChannelPeer;
   private readonly commitTimeoutMs: number;
 
   constructor(
-    private readonly network: EmbeddedNetwork,
+    private readonly network: EmbeddedChannel,
     readonly mspId: string,
     options: EmbeddedBackendOptions = {},
   ) {
@@ -52,7 +52,7 @@ export class EmbeddedBackend implements LedgerBackend {
     });
   }
 
-  private async propose(peer: EmbeddedPeer, proposal: BuiltProposal, endorse: boolean, stage: 'endorse' | 'evaluate'): Promise<ProposalResult> {
+  private async propose(peer: ChannelPeer, proposal: BuiltProposal, endorse: boolean, stage: 'endorse' | 'evaluate'): Promise<ProposalResult> {
     let result: ProposalResult;
     try {
       result = await peer.processProposal(proposal.signedProposal, endorse);
@@ -77,7 +77,7 @@ export class EmbeddedBackend implements LedgerBackend {
     const orgs = [this.mspId, ...(request.endorsingOrgs ?? []).filter((o) => o !== this.mspId)];
     const responses: ProposalResult[] = [];
     for (const org of orgs) {
-      let peer: EmbeddedPeer;
+      let peer: ChannelPeer;
       try {
         peer = this.network.peer(org);
       } catch {
@@ -91,13 +91,11 @@ export class EmbeddedBackend implements LedgerBackend {
       throw new LedgerError('endorse', 'endorsing peers returned different results', proposal.transactionId);
     }
     // Private data goes to the collection members' transient stores, never to the orderer.
-    for (const peer of this.network.allPeers()) {
-      await peer.storePrivateData(proposal.transactionId, first.privateSets ?? []);
-    }
+    await this.network.distributePrivateData(proposal.transactionId, first.privateSets ?? []);
     const envelope = buildEnvelope(proposal, prp, responses.map((r) => r.endorsement!), request.identity);
     const committed = this.waitForCommit(proposal.transactionId);
     try {
-      await this.network.orderer.broadcast(envelope);
+      await this.network.broadcast(envelope);
     } catch (err) {
       committed.cancel();
       throw new LedgerError('submit', `ordering failed: ${(err as Error).message}`, proposal.transactionId, { cause: err });
@@ -136,7 +134,7 @@ export class EmbeddedBackend implements LedgerBackend {
   }
 
   async transactionStatus(transactionId: string): Promise<TransactionStatus | undefined> {
-    const location = await this.peer.store.txLocation(transactionId);
+    const location = await this.peer.txLocation(transactionId);
     return location ? { transactionId, blockNumber: location.block, validationCode: location.code } : undefined;
   }
 
@@ -145,7 +143,7 @@ export class EmbeddedBackend implements LedgerBackend {
   }
 
   async blockBytes(blockNumber: number): Promise<Uint8Array> {
-    const bytes = await this.peer.store.block(blockNumber);
+    const bytes = await this.peer.block(blockNumber);
     if (!bytes) {
       throw new LedgerError('evaluate', `block ${blockNumber} does not exist (height ${this.peer.height})`, undefined);
     }

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { contracts } from 'customs-ledger-chaincode';
 import type { WalletIdentity } from '../backend';
 import { buildGenesisBlock } from '../fabric-format/block';
+import type { PrivateWriteSet } from '../fabric-format/transaction';
+import type { EmbeddedChannel } from './channel';
 import { organisationMaterial, USER_ROLES, type OrganisationMaterial, type UserRole } from './crypto-material';
 import { ContractHost } from './dispatch';
 import { Membership } from './membership';
@@ -28,7 +30,7 @@ export interface EmbeddedNetworkConfig {
 
 const ORDERER_MSP = 'OrdererMSP';
 
-export class EmbeddedNetwork {
+export class EmbeddedNetwork implements EmbeddedChannel {
   private constructor(
     readonly channelId: string,
     readonly orderer: EmbeddedOrderer,
@@ -115,6 +117,16 @@ export class EmbeddedNetwork {
 
   allPeers(): EmbeddedPeer[] {
     return [...this.peers.values()];
+  }
+
+  async distributePrivateData(transactionId: string, sets: readonly PrivateWriteSet[]): Promise<void> {
+    for (const peer of this.peers.values()) {
+      await peer.storePrivateData(transactionId, sets);
+    }
+  }
+
+  broadcast(envelope: Uint8Array): Promise<void> {
+    return this.orderer.broadcast(envelope);
   }
 
   /** The authority's wallet: its officer, admin and auditor identities. */

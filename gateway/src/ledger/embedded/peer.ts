@@ -33,7 +33,7 @@ import { chaincodePolicySatisfied, policySatisfied, type ChaincodePolicy, type E
 import { sameVersion, type Version } from './rwset';
 import { SimulationStub, type StateReader } from './simulation';
 import { SharedWork } from './shared-work';
-import { collectionKey, type BatchOp, type PeerStore, type StateEntry } from './storage';
+import { collectionKey, type BatchOp, type PeerStore, type StateEntry, type TxLocation } from './storage';
 
 export interface ChaincodeDefinition {
   name: string;
@@ -99,6 +99,14 @@ export class EmbeddedPeer extends EventEmitter {
   async close(): Promise<void> {
     await this.commitChain;
     await this.store.close();
+  }
+
+  txLocation(transactionId: string): Promise<TxLocation | undefined> {
+    return this.store.txLocation(transactionId);
+  }
+
+  block(n: number): Promise<Uint8Array | undefined> {
+    return this.store.block(n);
   }
 
   // ---- endorsement -----------------------------------------------------------------
