@@ -325,7 +325,12 @@ export class PeerStore {
   /** Writes a whole block's changes atomically (and durably when `sync`), then updates the state cache. */
   async commit(ops: BatchOp[], sync: boolean, height: number): Promise<void> {
     this.generation += 1;
-    await this.db.batch(ops.map(({ type, sublevel, key, ...rest }) => (type === 'put' ? { type, sublevel, key, value: (rest as { value: Uint8Array }).value } : { type, sublevel, key })) as never, { sync } as never);
+    // Keys prefixed here and written through the root database: the same bytes as through each sublevel,
+    // without abstract-level's per-operation sublevel handling (a third of a block's batch cost).
+    const batch = ops.map((op) =>
+      op.type === 'put' ? { type: 'put' as const, key: op.sublevel.prefixKey(op.key, 'utf8'), value: op.value } : { type: 'del' as const, key: op.sublevel.prefixKey(op.key, 'utf8') },
+    );
+    await this.db.batch(batch, { sync } as never);
     for (const op of ops) {
       if (op.sublevel === this.state) {
         this.remember(op.key, op.type === 'put' ? ((op as { entry?: StateEntry }).entry ?? decodeState(op.value)) : null);
