@@ -9,19 +9,18 @@
  * end of a level is carried up unchanged, never paired with itself, so no two
  * leaf lists share a root.
  */
-import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical';
+import { canonicalJson, sha256Hex } from './canonical';
 import { DECLARATION_FIELDS, type Declaration, type DeclarationField, type Salts } from './declaration';
 
-const LEAF = Buffer.from([0]);
-const INNER = Buffer.from([1]);
+const INNER_HEX = '01';
 
 export function leafHash(field: string, salt: string, value: unknown): string {
-  return createHash('sha256').update(LEAF).update(canonicalJson({ f: field, s: salt, v: value })).digest('hex');
+  // U+0000 is the single byte 0x00 in UTF-8: the leaf prefix, then the canonical JSON.
+  return sha256Hex(`\u0000${canonicalJson({ f: field, s: salt, v: value })}`);
 }
 
 function innerHash(left: string, right: string): string {
-  return createHash('sha256').update(INNER).update(Buffer.from(left, 'hex')).update(Buffer.from(right, 'hex')).digest('hex');
+  return sha256Hex(Buffer.from(`${INNER_HEX}${left}${right}`, 'hex'));
 }
 
 export type FieldHashes = Record<DeclarationField, string>;
