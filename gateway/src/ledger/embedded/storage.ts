@@ -85,6 +85,7 @@ export class PeerStore {
    */
   private readonly stateCache = new Map<string, StateEntry | null>();
   private generation = 0;
+  private pendingReads: Map<string, { resolve: (entry: StateEntry | undefined) => void; reject: (err: Error) => void }[]> | undefined;
   private heightValue: number | undefined;
   readonly state: Sub;
   readonly pvt: Sub;
@@ -127,18 +128,48 @@ export class PeerStore {
     return this.heightValue;
   }
 
-  async getState(key: string): Promise<StateEntry | undefined> {
+  getState(key: string): Promise<StateEntry | undefined> {
     const cached = this.stateCache.get(key);
     if (cached !== undefined) {
-      return cached ?? undefined;
+      return Promise.resolve(cached ?? undefined);
     }
+    return new Promise((resolve, reject) => {
+      if (!this.pendingReads) {
+        this.pendingReads = new Map();
+        setImmediate(() => this.readPending());
+      }
+      const waiting = this.pendingReads.get(key);
+      if (waiting) {
+        waiting.push({ resolve, reject });
+      } else {
+        this.pendingReads.set(key, [{ resolve, reject }]);
+      }
+    });
+  }
+
+  /**
+   * The state reads that missed the cache during one turn of the event loop
+   * (concurrent endorsements each read a record that is not there yet), in
+   * one getMany: LevelDB answers many keys at once for little more than one.
+   */
+  private readPending(): void {
+    const pending = this.pendingReads!;
+    this.pendingReads = undefined;
+    const keys = [...pending.keys()];
     const generation = this.generation;
-    const v = await this.state.get(key);
-    const entry = v ? decodeState(v) : undefined;
-    if (generation === this.generation) {
-      this.remember(key, entry ?? null);
-    }
-    return entry;
+    this.state.getMany(keys).then(
+      (values) => {
+        keys.forEach((key, i) => {
+          const v = values[i];
+          const entry = v ? decodeState(v) : undefined;
+          if (generation === this.generation) {
+            this.remember(key, entry ?? null);
+          }
+          pending.get(key)!.forEach((w) => w.resolve(entry));
+        });
+      },
+      (err: unknown) => pending.forEach((waiting) => waiting.forEach((w) => w.reject(err instanceof Error ? err : new Error(String(err))))),
+    );
   }
 
   private remember(key: string, entry: StateEntry | null): void {
