@@ -55,23 +55,25 @@ export function verifySignature(certificatePem: string, message: Uint8Array, sig
 
 // ---- DER (r, s) handling -----------------------------------------------------
 
-function readInteger(der: Uint8Array, offset: number): { value: bigint; next: number } {
+function readInteger(der: Uint8Array, offset: number): { bytes: Uint8Array; next: number } {
   if (der[offset] !== 0x02) {
     throw new Error('not a DER integer');
   }
   const length = der[offset + 1]!;
-  const bytes = der.subarray(offset + 2, offset + 2 + length);
-  return { value: BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`), next: offset + 2 + length };
+  return { bytes: der.subarray(offset + 2, offset + 2 + length), next: offset + 2 + length };
 }
 
-function parseDer(der: Uint8Array): { r: bigint; s: bigint } {
+/** The big-endian bytes of r and s, as they are in the signature. */
+function parseDer(der: Uint8Array): { r: Uint8Array; s: Uint8Array } {
   if (der[0] !== 0x30) {
     throw new Error('not a DER sequence');
   }
   const r = readInteger(der, 2);
   const s = readInteger(der, r.next);
-  return { r: r.value, s: s.value };
+  return { r: r.bytes, s: s.bytes };
 }
+
+const toBigInt = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
 
 function encodeInteger(value: bigint): Buffer {
   let hex = value.toString(16);
@@ -90,9 +92,21 @@ function encodeDer(r: bigint, s: bigint): Buffer {
   return Buffer.concat([Buffer.from([0x30, body.length]), body]);
 }
 
+const HALF_N_BYTES = Buffer.from(HALF_N.toString(16).padStart(64, '0'), 'hex');
+
+/** s ≤ n/2, compared on its bytes (leading zeros aside): this runs on every signature made and checked. */
+function sIsLow(s: Uint8Array): boolean {
+  let start = 0;
+  while (start < s.length && s[start] === 0) {
+    start += 1;
+  }
+  const digits = s.length - start;
+  return digits < HALF_N_BYTES.length || (digits === HALF_N_BYTES.length && Buffer.compare(s.subarray(start), HALF_N_BYTES) <= 0);
+}
+
 export function isLowS(signature: Uint8Array): boolean {
   try {
-    return parseDer(signature).s <= HALF_N;
+    return sIsLow(parseDer(signature).s);
   } catch {
     return false;
   }
@@ -100,5 +114,5 @@ export function isLowS(signature: Uint8Array): boolean {
 
 export function toLowS(signature: Uint8Array): Buffer {
   const { r, s } = parseDer(signature);
-  return s > HALF_N ? encodeDer(r, N - s) : Buffer.from(signature);
+  return sIsLow(s) ? Buffer.from(signature) : encodeDer(toBigInt(r), N - toBigInt(s));
 }

@@ -6,8 +6,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
-import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 import type { ChaincodeEvent, KeyRead, KeyWrite, MetadataWrite, RangeRead, ReadWriteSet, Version } from '../embedded/rwset';
+import { ProtoReader } from './proto-reader';
+import { ProtoWriter } from './proto-writer';
 import { signLowS } from './signing';
 
 const { kvrwset } = ledger.rwset;
@@ -68,71 +69,123 @@ function chaincodeId(name: string, version?: string): peer.ChaincodeID {
   return id;
 }
 
-function proposalPayload(chaincode: string, args: readonly string[], transient?: Record<string, Uint8Array>): Uint8Array {
-  const input = new peer.ChaincodeInput();
-  input.setArgsList(args.map((a) => Buffer.from(a, 'utf8')));
-  const spec = new peer.ChaincodeSpec();
-  spec.setType(peer.ChaincodeSpec.Type.NODE);
-  spec.setChaincodeId(chaincodeId(chaincode));
-  spec.setInput(input);
-  const invocation = new peer.ChaincodeInvocationSpec();
-  invocation.setChaincodeSpec(spec);
-  const payload = new peer.ChaincodeProposalPayload();
-  payload.setInput(invocation.serializeBinary());
-  if (transient) {
-    const map = payload.getTransientmapMap();
-    for (const key of Object.keys(transient).sort()) {
-      map.set(key, transient[key]!);
-    }
+/**
+ * A signer's SerializedIdentity, made once per wallet identity object (and
+ * made again should its MSP id or certificate change).
+ */
+const creators = new WeakMap<Signer, { mspId: string; certificatePem: string; bytes: Uint8Array }>();
+
+function creatorOf(signer: Signer): Uint8Array {
+  const known = creators.get(signer);
+  if (known && known.mspId === signer.mspId && known.certificatePem === signer.certificatePem) {
+    return known.bytes;
   }
-  return payload.serializeBinary();
+  const bytes = serializedIdentity(signer.mspId, signer.certificatePem);
+  creators.set(signer, { mspId: signer.mspId, certificatePem: signer.certificatePem, bytes });
+  return bytes;
 }
 
+/** ChaincodeID bytes with only a name, per chaincode name. */
+const chaincodeIds = new Map<string, Uint8Array>();
+
+function chaincodeIdBytes(name: string): Uint8Array {
+  let bytes = chaincodeIds.get(name);
+  if (!bytes) {
+    bytes = new ProtoWriter().string(2, name).finish();
+    chaincodeIds.set(name, bytes);
+  }
+  return bytes;
+}
+
+/** Nonces are cut from a pool of random bytes, refilled in one call to the generator. */
+const NONCE_BYTES = 24;
+let noncePool = Buffer.alloc(0);
+let noncePoolOffset = 0;
+
+function nonce(): Buffer {
+  if (noncePoolOffset + NONCE_BYTES > noncePool.length) {
+    noncePool = randomBytes(NONCE_BYTES * 256);
+    noncePoolOffset = 0;
+  }
+  const n = noncePool.subarray(noncePoolOffset, noncePoolOffset + NONCE_BYTES);
+  noncePoolOffset += NONCE_BYTES;
+  return n;
+}
+
+/** peer.ChaincodeProposalPayload, written directly (see proto-writer.ts). */
+function proposalPayload(chaincode: string, args: readonly string[], transient?: Record<string, Uint8Array>): Uint8Array {
+  const input = new ProtoWriter();
+  for (const a of args) {
+    input.delimited(1, Buffer.from(a, 'utf8'));
+  }
+  const spec = new ProtoWriter()
+    .varint(1, peer.ChaincodeSpec.Type.NODE)
+    .delimited(2, chaincodeIdBytes(chaincode))
+    .delimited(3, input.finish())
+    .finish();
+  const invocation = new ProtoWriter().delimited(1, spec).finish();
+  const payload = new ProtoWriter().bytes(1, invocation);
+  if (transient) {
+    for (const key of Object.keys(transient).sort()) {
+      payload.delimited(2, new ProtoWriter().delimited(1, Buffer.from(key, 'utf8')).delimited(2, transient[key]!).finish());
+    }
+  }
+  return payload.finish();
+}
+
+/** google.protobuf.Timestamp of a Date, as Timestamp.fromDate makes it. */
+function timestampBytes(date: Date): Uint8Array {
+  const ms = date.getTime();
+  if (!(ms >= 0)) {
+    throw new RangeError(`a proposal timestamp must not be before 1970: ${date.toISOString()}`);
+  }
+  return new ProtoWriter()
+    .varint(1, Math.floor(ms / 1000))
+    .varint(2, date.getMilliseconds() * 1_000_000)
+    .finish();
+}
+
+/**
+ * A signed proposal, its messages written directly as bytes (see
+ * proto-writer.ts); the same bytes google-protobuf would write.
+ */
 export function buildProposal(input: ProposalInput): BuiltProposal {
   const timestamp = input.timestamp ?? new Date();
-  const creator = serializedIdentity(input.signer.mspId, input.signer.certificatePem);
-  const nonce = randomBytes(24);
-  const transactionId = sha256(Buffer.concat([nonce, creator])).toString('hex');
+  const creator = creatorOf(input.signer);
+  const nonceBytes = nonce();
+  const transactionId = sha256(Buffer.concat([nonceBytes, creator])).toString('hex');
 
-  const extension = new peer.ChaincodeHeaderExtension();
-  extension.setChaincodeId(chaincodeId(input.chaincode));
-  const ch = new common.ChannelHeader();
-  ch.setType(common.HeaderType.ENDORSER_TRANSACTION);
-  ch.setVersion(0);
-  ch.setTimestamp(Timestamp.fromDate(timestamp));
-  ch.setChannelId(input.channelId);
-  ch.setTxId(transactionId);
-  ch.setEpoch(0);
-  ch.setExtension$(extension.serializeBinary());
-  const channelHeader = ch.serializeBinary();
+  const extension = new ProtoWriter().delimited(2, chaincodeIdBytes(input.chaincode)).finish();
+  const channelHeader = new ProtoWriter()
+    .varint(1, common.HeaderType.ENDORSER_TRANSACTION)
+    .delimited(3, timestampBytes(timestamp))
+    .string(4, input.channelId)
+    .string(5, transactionId)
+    .bytes(7, extension)
+    .finish();
+  const signatureHeader = new ProtoWriter().bytes(1, creator).bytes(2, nonceBytes).finish();
+  const header = new ProtoWriter().bytes(1, channelHeader).bytes(2, signatureHeader).finish();
 
-  const sh = new common.SignatureHeader();
-  sh.setCreator(creator);
-  sh.setNonce(nonce);
-  const signatureHeader = sh.serializeBinary();
-
-  const header = new common.Header();
-  header.setChannelHeader(channelHeader);
-  header.setSignatureHeader(signatureHeader);
-
-  const withTransient = proposalPayload(input.chaincode, input.args, input.transient);
+  const hasTransient = input.transient !== undefined && Object.keys(input.transient).length > 0;
   const proposalPayloadForBlock = proposalPayload(input.chaincode, input.args);
-  const proposal = new peer.Proposal();
-  proposal.setHeader(header.serializeBinary());
-  proposal.setPayload(withTransient);
-  const proposalBytes = proposal.serializeBinary();
-  const signed = new peer.SignedProposal();
-  signed.setProposalBytes(proposalBytes);
-  signed.setSignature(signLowS(input.signer.privateKeyPem, proposalBytes));
+  const withTransient = hasTransient ? proposalPayload(input.chaincode, input.args, input.transient) : proposalPayloadForBlock;
+  const proposalBytes = new ProtoWriter().bytes(1, header).bytes(2, withTransient).finish();
+  // In a buffer of its own, not a slice of Node's pool: it may be posted to the channel's thread.
+  const signedProposal = new Uint8Array(new ProtoWriter().bytes(1, proposalBytes).bytes(2, signLowS(input.signer.privateKeyPem, proposalBytes)).finish());
 
+  let proposalHash: Buffer | undefined;
   return {
     transactionId,
     timestamp: new Date(Math.floor(timestamp.getTime())),
     channelHeader,
     signatureHeader,
     proposalPayloadForBlock,
-    proposalHash: sha256(Buffer.concat([channelHeader, signatureHeader, proposalPayloadForBlock])),
-    signedProposal: signed.serializeBinary(),
+    // Only an endorsement needs it; a query never does.
+    get proposalHash(): Buffer {
+      proposalHash ??= sha256(Buffer.concat([channelHeader, signatureHeader, proposalPayloadForBlock]));
+      return proposalHash;
+    },
+    signedProposal,
     creator,
     args: input.args,
     transient: input.transient ?? {},
@@ -536,8 +589,8 @@ export function decodePrivateWrites(rwsetBytes: Uint8Array): KeyWrite[] {
   return kv.getWritesList().map((w) => ({ key: w.getKey(), value: w.getIsDelete() ? null : w.getValue_asU8() }));
 }
 
-/** Decodes a signed proposal as an endorsing peer receives it. */
-export function decodeSignedProposal(bytes: Uint8Array): {
+/** A signed proposal as an endorsing peer reads it. */
+export interface DecodedProposal {
   proposalBytes: Uint8Array;
   signature: Uint8Array;
   transactionId: string;
@@ -546,40 +599,149 @@ export function decodeSignedProposal(bytes: Uint8Array): {
   creator: { mspId: string; certificatePem: string };
   creatorBytes: Uint8Array;
   nonce: Uint8Array;
-  /** SHA-256 over channel header, signature header and the payload without transient data */
+  /** SHA-256 over channel header, signature header and the payload without transient data (computed when first read) */
   proposalHash: Buffer;
   args: string[];
   transient: Map<string, Uint8Array>;
-} {
-  const signed = peer.SignedProposal.deserializeBinary(bytes);
-  const proposalBytes = signed.getProposalBytes_asU8();
-  const proposal = peer.Proposal.deserializeBinary(proposalBytes);
-  const header = common.Header.deserializeBinary(proposal.getHeader_asU8());
-  const ch = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
-  const sh = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
-  const cpp = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
-  const invocation = peer.ChaincodeInvocationSpec.deserializeBinary(cpp.getInput_asU8());
-  const args = (invocation.getChaincodeSpec()?.getInput()?.getArgsList_asU8() ?? []).map((a) => Buffer.from(a).toString('utf8'));
+}
+
+/**
+ * Decodes a signed proposal as an endorsing peer receives it, straight from
+ * the wire (see proto-reader.ts), reading each field as google-protobuf's
+ * generated code would.
+ */
+export function decodeSignedProposal(bytes: Uint8Array): DecodedProposal {
+  const [proposalBytes, signature] = twoBytesFields(bytes);
+  const [headerBytes, payloadBytes] = twoBytesFields(proposalBytes);
+  const [channelHeader, signatureHeader] = twoBytesFields(headerBytes);
+  const [creatorBytes, nonce] = twoBytesFields(signatureHeader);
+  let channelId = '';
+  let transactionId = '';
+  let timestamp = new Date(0);
+  const ch = new ProtoReader(channelHeader);
+  for (let field = ch.next(); field !== 0; field = ch.next()) {
+    switch (field) {
+      case 3:
+        timestamp = timestampOf(ch.bytes());
+        break;
+      case 4:
+        channelId = ch.string();
+        break;
+      case 5:
+        transactionId = ch.string();
+        break;
+      default:
+        ch.skip();
+    }
+  }
+  let input: Uint8Array = new Uint8Array();
   const transient = new Map<string, Uint8Array>();
-  const withoutTransient = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
-  withoutTransient.getTransientmapMap().clear();
-  const proposalHash = sha256(
-    Buffer.concat([header.getChannelHeader_asU8(), header.getSignatureHeader_asU8(), withoutTransient.serializeBinary()]),
-  );
-  cpp.getTransientmapMap().forEach((value: Uint8Array | string, key: string) => {
-    transient.set(key, typeof value === 'string' ? Buffer.from(value, 'base64') : value);
-  });
+  const payload = new ProtoReader(payloadBytes);
+  for (let field = payload.next(); field !== 0; field = payload.next()) {
+    switch (field) {
+      case 1:
+        input = payload.bytes();
+        break;
+      case 2: {
+        const [key, value] = twoBytesFields(payload.bytes());
+        transient.set(utf8(key), value);
+        break;
+      }
+      default:
+        payload.skip();
+    }
+  }
+  let proposalHash: Buffer | undefined;
   return {
     proposalBytes,
-    signature: signed.getSignature_asU8(),
-    transactionId: ch.getTxId(),
-    channelId: ch.getChannelId(),
-    timestamp: ch.getTimestamp()?.toDate() ?? new Date(0),
-    creator: parseIdentity(sh.getCreator_asU8()),
-    creatorBytes: sh.getCreator_asU8(),
-    nonce: sh.getNonce_asU8(),
-    proposalHash,
-    args,
+    signature,
+    transactionId,
+    channelId,
+    timestamp,
+    creator: identityOf(creatorBytes),
+    creatorBytes,
+    nonce,
+    // The payload without its transient map, as google-protobuf writes it again (unknown fields dropped).
+    get proposalHash(): Buffer {
+      proposalHash ??= sha256(Buffer.concat([channelHeader, signatureHeader, new ProtoWriter().bytes(1, input).finish()]));
+      return proposalHash;
+    },
+    args: argsOf(input),
     transient,
   };
+}
+
+/**
+ * Fields 1 and 2 of a message whose two fields are bytes (SignedProposal,
+ * Proposal, Header, SignatureHeader, a map<string, bytes> entry); absent
+ * ones are empty.
+ */
+function twoBytesFields(bytes: Uint8Array): [Uint8Array, Uint8Array] {
+  const found: [Uint8Array, Uint8Array] = [new Uint8Array(), new Uint8Array()];
+  const r = new ProtoReader(bytes);
+  for (let field = r.next(); field !== 0; field = r.next()) {
+    if (field === 1 || field === 2) {
+      found[field - 1] = r.bytes();
+    } else {
+      r.skip();
+    }
+  }
+  return found;
+}
+
+const utf8 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+
+/** msp.SerializedIdentity bytes, as parseIdentity reads them. */
+function identityOf(bytes: Uint8Array): { mspId: string; certificatePem: string } {
+  const [mspId, certificate] = twoBytesFields(bytes);
+  return { mspId: utf8(mspId), certificatePem: utf8(certificate) };
+}
+
+/** google.protobuf.Timestamp bytes as Timestamp.toDate reads them. */
+function timestampOf(bytes: Uint8Array): Date {
+  let seconds = 0;
+  let nanos = 0;
+  const r = new ProtoReader(bytes);
+  for (let field = r.next(); field !== 0; field = r.next()) {
+    if (field === 1) {
+      seconds = r.varint();
+    } else if (field === 2) {
+      nanos = r.varint();
+    } else {
+      r.skip();
+    }
+  }
+  return new Date(seconds * 1000 + nanos / 1_000_000);
+}
+
+/** The one length-delimited field `field` of a message (its last occurrence), or undefined. */
+function bytesField(bytes: Uint8Array, wanted: number): Uint8Array | undefined {
+  let found: Uint8Array | undefined;
+  const r = new ProtoReader(bytes);
+  for (let field = r.next(); field !== 0; field = r.next()) {
+    if (field === wanted) {
+      found = r.bytes();
+    } else {
+      r.skip();
+    }
+  }
+  return found;
+}
+
+/** The arguments of a ChaincodeInvocationSpec: chaincode_spec (1) → input (3) → args (1, repeated). */
+function argsOf(invocationSpec: Uint8Array): string[] {
+  const spec = bytesField(invocationSpec, 1);
+  const input = spec === undefined ? undefined : bytesField(spec, 3);
+  const args: string[] = [];
+  if (input !== undefined) {
+    const r = new ProtoReader(input);
+    for (let field = r.next(); field !== 0; field = r.next()) {
+      if (field === 1) {
+        args.push(r.string());
+      } else {
+        r.skip();
+      }
+    }
+  }
+  return args;
 }
