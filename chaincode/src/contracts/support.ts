@@ -72,10 +72,15 @@ export function key(ctx: Context, objectType: string, ...attributes: string[]): 
   return ctx.stub.createCompositeKey(objectType, attributes);
 }
 
+/** The UTF-8 text of bytes the stub handed over, without copying them first. */
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
 /** Reads a JSON document; the parser turns `unknown` into the domain type. */
 export async function readState<T>(ctx: Context, stateKey: string, parse: (u: unknown) => T): Promise<T | undefined> {
   const bytes = await ctx.stub.getState(stateKey);
-  return bytes.length === 0 ? undefined : parse(parseJsonText(Buffer.from(bytes).toString('utf8'), stateKey));
+  return bytes.length === 0 ? undefined : parse(parseJsonText(utf8(bytes), stateKey));
 }
 
 export async function writeState(ctx: Context, stateKey: string, value: unknown): Promise<void> {
@@ -92,7 +97,7 @@ export async function readPrivate<T>(
   parse: (u: unknown) => T,
 ): Promise<T | undefined> {
   const bytes = await ctx.stub.getPrivateData(collection, stateKey);
-  return bytes.length === 0 ? undefined : parse(parseJsonText(Buffer.from(bytes).toString('utf8'), stateKey));
+  return bytes.length === 0 ? undefined : parse(parseJsonText(utf8(bytes), stateKey));
 }
 
 /** A transient entry, required, as parsed JSON. */
@@ -148,5 +153,5 @@ export async function collect(result: KvIterator | { iterator: KvIterator }): Pr
 }
 
 export function jsonOf(bytes: Uint8Array, label: string): unknown {
-  return parseJsonText(Buffer.from(bytes).toString('utf8'), label);
+  return parseJsonText(utf8(bytes), label);
 }

@@ -4,7 +4,7 @@
  * under /api/v1 except /healthz, /metrics and /openapi.json.
  */
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -73,7 +73,7 @@ export function createServer(deps: ServerDeps): Express {
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
 
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(requestLog(deps.logger));
   app.use(metrics.middleware());
 
@@ -102,7 +102,7 @@ export function createServer(deps: ServerDeps): Express {
   if (rate !== false) {
     app.use(API_PREFIX, rateLimiter(rate));
   }
-  app.use(API_PREFIX, requireJsonBody(), express.json({ limit: limits.bodyBytes ?? DEFAULT_BODY_BYTES, strict: true, type: 'application/json' }));
+  app.use(API_PREFIX, jsonBody(limits.bodyBytes ?? DEFAULT_BODY_BYTES));
   app.use(API_PREFIX, api.router);
   app.use(notFound());
   app.use(errorHandler(deps.logger));
@@ -138,9 +138,55 @@ function rateLimiter(rate: RateLimit): RequestHandler {
   });
 }
 
-/** A request that carries a body must say it is JSON, in UTF-8 (RFC 8259 §8.1). */
-function requireJsonBody(): RequestHandler {
-  return (req, _res, next) => {
+/**
+ * helmet's headers, set in one step. With this configuration helmet() sets
+ * the same headers on every response, through eleven middlewares that
+ * rebuild them each time (the Content-Security-Policy value among them).
+ * They are taken from helmet itself when the app is built, so helmet stays
+ * what decides them; a configuration that made them depend on the request
+ * (a CSP nonce, say) would need helmet() back in the chain.
+ */
+function securityHeaders(): RequestHandler {
+  const set: [string, string][] = [];
+  const removed: string[] = [];
+  let done = false;
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) => void set.push([name, String(value)]),
+    removeHeader: (name: string) => void removed.push(name),
+  };
+  let failure: unknown;
+  helmet()({} as Request, recorder as unknown as Response, (err?: unknown) => {
+    failure = err;
+    done = true;
+  });
+  if (!done || failure !== undefined || set.length === 0) {
+    throw new Error('helmet did not set its headers at once; put helmet() back in the middleware chain', { cause: failure });
+  }
+  return (_req, res, next) => {
+    for (const [name, value] of set) {
+      res.setHeader(name, value);
+    }
+    for (const name of removed) {
+      res.removeHeader(name);
+    }
+    next();
+  };
+}
+
+/**
+ * Parses a JSON body. A request that carries one must say it is JSON, in
+ * UTF-8 (RFC 8259 §8.1); one that cannot carry one (no Content-Length, no
+ * Transfer-Encoding: every GET here) is passed on untouched, as the body
+ * parser itself would.
+ */
+function jsonBody(limit: number): RequestHandler {
+  const parse = express.json({ limit, strict: true, type: 'application/json' });
+  return (req, res, next) => {
+    const mayHaveBody = req.headers['transfer-encoding'] !== undefined || !Number.isNaN(Number(req.headers['content-length']));
+    if (!mayHaveBody) {
+      next();
+      return;
+    }
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? '0') > 0;
     if (hasBody) {
       if (req.is('application/json') === false) {
@@ -151,6 +197,6 @@ function requireJsonBody(): RequestHandler {
         throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `body: must be UTF-8, not ${charset.slice(0, 40)}`, 'body');
       }
     }
-    next();
+    parse(req, res, next);
   };
 }

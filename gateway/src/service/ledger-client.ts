@@ -200,13 +200,13 @@ export class LedgerClient {
     this.observer?.transaction({ fn, outcome, validationCode });
   }
 
+  /** Settles as `promise` does, or with DeadlineExceeded once the deadline passes first. */
   private withDeadline<T>(promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DeadlineExceeded('deadline exceeded')), this.options.deadlineMs);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new DeadlineExceeded('deadline exceeded')), this.options.deadlineMs);
       timer.unref();
+      void promise.then(resolve, reject).finally(() => clearTimeout(timer));
     });
-    return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
   }
 }
 

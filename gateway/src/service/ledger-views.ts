@@ -25,6 +25,7 @@ import {
   type RecordView,
   type ShareRecord,
 } from 'customs-ledger-chaincode/domain';
+import { compileParser, NOT_PARSED } from './compiled-parser';
 import { GatewayError } from './errors';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -182,15 +183,22 @@ export const agreementListSchema: z.ZodType<AgreementView[]> = z.array(agreement
 
 /**
  * A parser for one kind of contract answer. An answer that does not parse is
- * the ledger's fault, not the client's: it is a LEDGER_FAILURE.
+ * the ledger's fault, not the client's: it is a LEDGER_FAILURE. Answers are
+ * parsed through compileParser (the same values as zod's, for less); one it
+ * cannot vouch for goes to zod, which decides and names what is wrong.
  */
 export function answerParser<T>(schema: z.ZodType<T>, what: string): (payload: Buffer) => T {
+  const parse = compileParser(schema);
   return (payload: Buffer): T => {
     let json: unknown;
     try {
       json = parseJsonText(payload.toString('utf8'), what);
     } catch (cause) {
       throw new GatewayError('LEDGER_FAILURE', `the ledger answered ${what} with something that is not JSON`, {}, { cause });
+    }
+    const parsed = parse(json);
+    if (parsed !== NOT_PARSED) {
+      return parsed;
     }
     const result = schema.safeParse(json);
     if (!result.success) {

@@ -71,6 +71,8 @@ export class EmbeddedPeer extends EventEmitter {
   private readonly lock = new ReadWriteLock();
   private commitChain: Promise<unknown> = Promise.resolve();
   private heightCache = 0;
+  /** the committed state as simulations read it (made once) */
+  private stateReader: StateReader | undefined;
 
   constructor(
     readonly mspId: string,
@@ -129,7 +131,7 @@ export class EmbeddedPeer extends EventEmitter {
       throw new EndorsementRefused('the transaction id is not derived from the nonce and creator');
     }
     const simulated = await this.lock.read(async () => {
-      const stub = new SimulationStub(this.reader(), {
+      const stub = new SimulationStub((this.stateReader ??= this.reader()), {
         channelId: this.channelId,
         txId: proposal.transactionId,
         creator: { mspid: proposal.creator.mspId, idBytes: Buffer.from(proposal.creator.certificatePem, 'utf8') },
@@ -143,6 +145,11 @@ export class EmbeddedPeer extends EventEmitter {
         return { response, results: undefined };
       }
       try {
+        // A query is answered, not endorsed: its read/write set is checked but never built.
+        if (!endorse_) {
+          stub.checkRules();
+          return { response, results: undefined };
+        }
         return { response, results: stub.results() };
       } catch (err) {
         return { response: { status: 500, message: (err as Error).message, payload: Buffer.alloc(0) }, results: undefined };

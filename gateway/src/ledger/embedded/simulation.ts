@@ -343,15 +343,20 @@ export class SimulationStub {
 
   // ---- results ---------------------------------------------------------------
 
+  /** Throws when the transaction broke a rule of simulation: paginated queries are for read-only transactions. */
+  checkRules(): void {
+    if (this.paginated && (this.writes.size > 0 || this.privateWrites.size > 0 || this.purges.size > 0)) {
+      throw new SimulationError('paginated queries are supported only in read-only transactions');
+    }
+  }
+
   /** The read/write set in a canonical order (keys sorted by bytes), so every endorser produces the same bytes. */
   results(): { rwset: ReadWriteSet; event: ChaincodeEvent | null } {
+    this.checkRules();
     const byKey = <T extends { key: string }>(m: Map<string, T>): T[] => [...m.values()].sort((a, b) => compareKeys(a.key, b.key));
     const byCollectionKey = <T extends { collection: string; key: string }>(m: Map<string, T>): T[] =>
       [...m.values()].sort((a, b) => compareKeys(a.collection, b.collection) || compareKeys(a.key, b.key));
     const writes = byKey(this.writes);
-    if (this.paginated && (writes.length > 0 || this.privateWrites.size > 0 || this.purges.size > 0)) {
-      throw new SimulationError('paginated queries are supported only in read-only transactions');
-    }
     return {
       rwset: {
         reads: byKey(this.reads),

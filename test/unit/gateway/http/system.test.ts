@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import request from 'supertest';
 import { startGateways, type TestGateways } from '../../../support/gateways';
 import { client, expectStatus, lodgeVia } from '../../../support/http-client';
 
@@ -91,6 +93,26 @@ describe('gateway: OpenAPI, metrics, health and audit', function () {
     // Each gateway has its own registry: NL never saw BE's lodge.
     const nl = (await client(gws.NL).get('//metrics')).text;
     assert.equal(sample(nl, 'gateway_http_requests_total', { route: '/api/v1/consignments/:ucr', status: '200' }), undefined);
+  });
+
+  it("sends helmet's security headers on every answer, errors and public routes included", async () => {
+    const reference = express();
+    reference.use(helmet());
+    reference.get('/', (_req, res) => void res.end());
+    const expected = (await request(reference).get('/')).headers;
+    const names = Object.keys(expected).filter((h) => !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(h));
+    assert.ok(names.includes('content-security-policy') && names.includes('strict-transport-security'));
+    for (const res of [
+      await client(gws.NL).get('/consignments?by=office&value=NLRTM', 'officer'),
+      await client(gws.NL).get('/consignments', 'officer'),
+      await client(gws.NL).get('//healthz'),
+      await client(gws.NL).get('/nowhere'),
+    ]) {
+      for (const name of names) {
+        assert.equal(res.headers[name], expected[name], `${name} on ${res.status}`);
+      }
+      assert.equal(res.headers['x-powered-by'], undefined);
+    }
   });
 
   it('reports health with the block height', async () => {
