@@ -37,7 +37,8 @@ interface CachedIdentity {
 export class ChannelTrust {
   private readonly roots = new Map<string, X509Certificate[]>();
   private readonly ordererRoots = new Map<string, X509Certificate[]>();
-  private readonly cache = new Map<string, CachedIdentity>();
+  /** verdicts by roots (members' or orderers'), MSP id and certificate */
+  private readonly cache = new Map<Map<string, X509Certificate[]>, Map<string, Map<string, CachedIdentity>>>();
   /** the orderer MSP that signed the genesis config transaction, or null for an unsigned (configtxgen) genesis block */
   genesisSigner: string | null = null;
 
@@ -201,6 +202,11 @@ export class ChannelTrust {
     return [...this.roots.keys()].sort();
   }
 
+  /** Whether an organisation is a member of the channel (not the orderer's). */
+  isMember(mspId: string): boolean {
+    return this.roots.has(mspId);
+  }
+
   checkMember(mspId: string, certificatePem: string, at: Date): IdentityVerdict {
     return this.check(this.roots, mspId, certificatePem, at);
   }
@@ -210,11 +216,20 @@ export class ChannelTrust {
   }
 
   private check(roots: Map<string, X509Certificate[]>, mspId: string, pem: string, at: Date): IdentityVerdict {
-    const cacheKey = `${roots === this.roots ? 'm' : 'o'}\u0000${mspId}\u0000${pem}`;
-    let cached = this.cache.get(cacheKey);
+    let byMsp = this.cache.get(roots);
+    if (!byMsp) {
+      byMsp = new Map();
+      this.cache.set(roots, byMsp);
+    }
+    let byPem = byMsp.get(mspId);
+    if (!byPem) {
+      byPem = new Map();
+      byMsp.set(mspId, byPem);
+    }
+    let cached = byPem.get(pem);
     if (!cached) {
       cached = issuedBy(roots.get(mspId), mspId, pem);
-      this.cache.set(cacheKey, cached);
+      byPem.set(pem, cached);
     }
     if (!cached.issued) {
       return { valid: false, isPeer: false, isAdmin: false, reason: cached.reason };

@@ -7,6 +7,7 @@ export { blockSources, type BlockSource, type StoredBlocks } from './block-sourc
 export { AUDIT_RULES, type AuditRule, type Finding } from './finding';
 export { replay, openReplay, DEFAULT_CHAINCODE, type ReplayOptions, type ReplayReport } from './replay';
 export type { ReplayProgress } from './ledger-replay';
+export { closeSignatureWorkers, defaultWorkerCount, startSignatureWorkers } from './signature-workers';
 export { stateAt, type StateSnapshot, type StateEntryView } from './state-at';
 export { agreementReport, type AgreementReport } from './agreement-report';
 export { peerStoreState, type PeerStateView } from './state-comparison';

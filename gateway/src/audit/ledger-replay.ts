@@ -9,18 +9,21 @@
 import { createHash } from 'node:crypto';
 import { common } from '@hyperledger/fabric-protos';
 import type { ValidationCode } from '../ledger/backend';
-import { blockDataHash, blockHeaderBytes, blockHeaderHash, decodeBlock, type DecodedBlock } from '../ledger/fabric-format/block';
-import { verifySignature } from '../ledger/fabric-format/signing';
+import { blockHeaderHash, decodeBlock, type DecodedBlock } from '../ledger/fabric-format/block';
+import type { ReadTransaction } from '../ledger/fabric-format/block-reader';
 import { decodeEnvelope, type DecodedTransaction } from '../ledger/fabric-format/transaction';
 import { checkAgreementWrites } from './agreement-rules';
 import type { BlockSource } from './block-source';
 import { ChannelTrust } from './channel-trust';
 import { finding, type Finding, type FindingSite } from './finding';
+import { prepareBlock, unreadableBlock, type BlockVerdicts, type Preparation, type PreparedBlock } from './prepared-block';
 import { checkPurgeWrites } from './purge-rules';
+import { ReadAhead } from './read-ahead';
 import { checkRecordWrites } from './record-rules';
 import type { ReplayPosition, ReplayState, Version } from './replay-state';
 import type { RuleContext } from './rule-context';
 import { checkShareWrites } from './sharing-rules';
+import { inlineChecker, traderCheckKey, traderSignatureValid, type SignatureChecker, type TraderCheck } from './signature-checks';
 import { deriveValidationCode, isLifecycleTransaction, stateNamespace, type Derivation } from './transaction-validation';
 
 export interface ReplayProgress {
@@ -79,13 +82,29 @@ function blockTime(block: DecodedBlock): Date {
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
 
+/** blockDataHash (SHA-256 over the concatenated envelopes), hashed envelope by envelope instead of copied together first. */
+function dataHashOf(envelopes: readonly Uint8Array[]): Buffer {
+  const hash = createHash('sha256');
+  for (const e of envelopes) {
+    hash.update(e);
+  }
+  return hash.digest();
+}
+
+/** How many blocks are read and prepared ahead of the one being replayed. */
+const READ_AHEAD = 32;
+
 export class LedgerReplayer {
   private trust: ChannelTrust | undefined;
   private configBlocks: number[] = [];
+  /** verdicts on traders' signatures, by traderCheckKey; kept bounded */
+  private readonly traderVerdicts = new Map<string, boolean>();
 
+  /** `checker` runs the signature checks (on the main thread unless given). */
   constructor(
     private readonly source: BlockSource,
     readonly state: ReplayState,
+    private readonly checker: SignatureChecker = inlineChecker(),
   ) {}
 
   /** Replays from the state's position up to `to`. */
@@ -104,20 +123,34 @@ export class LedgerReplayer {
     if (start.next > height) {
       findings.push(finding({ block: height, tx: null, txId: null }, 'chain-truncated', `the checkpoint reached block ${start.next - 1}, the source now holds only ${height} blocks`));
     }
-    for (let n = start.next; n <= to; n++) {
-      const result = await this.replayBlock(n, position, options);
-      if (result.fatal) {
-        // Without the channel's trust nothing further can be checked; the checkpoint is left as it was.
-        findings.push(...result.findings);
-        break;
+    const preparation: Preparation = { checker: this.checker, traderChecksAsked: new Set() };
+    const ahead = new ReadAhead(
+      (n) => this.source.block(n).then(
+        (bytes) => prepareBlock(n, bytes, preparation),
+        (err: unknown) => unreadableBlock(n, err),
+      ),
+      to,
+      READ_AHEAD,
+    );
+    try {
+      for (let n = start.next; n <= to; n++) {
+        const result = await this.replayBlock(await ahead.take(n), position, options);
+        if (result.fatal) {
+          // Without the channel's trust nothing further can be checked; the checkpoint is left as it was.
+          findings.push(...result.findings);
+          break;
+        }
+        position = result.position;
+        transactions += result.transactions;
+        valid += result.valid;
+        const reported = n >= reportFrom ? result.findings : [];
+        await this.state.commitBlock(position, reported);
+        findings.push(...reported);
+        options.onProgress?.({ block: n, height, transactions });
       }
-      position = result.position;
-      transactions += result.transactions;
-      valid += result.valid;
-      const reported = n >= reportFrom ? result.findings : [];
-      await this.state.commitBlock(position, reported);
-      findings.push(...reported);
-      options.onProgress?.({ block: n, height, transactions });
+    } finally {
+      await ahead.stop();
+      await this.state.flush();
     }
     return {
       channelId: position.channelId,
@@ -158,25 +191,23 @@ export class LedgerReplayer {
   }
 
   private async replayBlock(
-    n: number,
+    prepared: PreparedBlock,
     position: ReplayPosition,
     options: ReplayRunOptions,
   ): Promise<{ position: ReplayPosition; findings: Finding[]; transactions: number; valid: number; fatal?: boolean }> {
+    const n = prepared.position;
     const findings: Finding[] = [];
     const blockSite: FindingSite = { block: n, tx: null, txId: null };
     const report = (site: FindingSite, rule: Finding['rule'], message: string): void => {
       findings.push(finding(site, rule, message));
     };
-    let block: DecodedBlock;
-    let signedValue: Uint8Array;
-    try {
-      const bytes = await this.source.block(n);
-      block = decodeBlock(bytes);
-      signedValue = signaturesMetadataValue(bytes);
-    } catch (err) {
-      report(blockSite, 'block-decode', `block ${n} cannot be read: ${(err as Error).message}`);
+    const block = prepared.block;
+    if (block instanceof Error) {
+      report(blockSite, 'block-decode', `block ${n} cannot be read: ${block.message}`);
       return { position: { ...position, next: n + 1, previousHash: '' }, findings, transactions: 0, valid: 0, fatal: n === 0 || !this.trust };
     }
+    const verdicts = await prepared.verdicts();
+    this.rememberTraderVerdicts(verdicts);
     const headerHash = hex(blockHeaderHash(block.number, block.previousHash, block.dataHash));
     if (block.number !== n) {
       report(blockSite, 'block-number', `block ${n} of the store says it is block ${block.number}`);
@@ -200,18 +231,12 @@ export class LedgerReplayer {
       report(blockSite, 'previous-hash', `block ${n} names previous hash ${hex(block.previousHash).slice(0, 16)}…, block ${n - 1}'s header hash is ${position.previousHash.slice(0, 16)}…`);
     }
     const trust = this.trust!;
-    if (!blockDataHash(block.envelopes).equals(block.dataHash)) {
+    if (!dataHashOf(block.envelopes).equals(block.dataHash)) {
       report(blockSite, 'data-hash', `the data hash of block ${n} is not the hash of its ${block.envelopes.length} transactions`);
     }
-    // Decode every envelope once, and read what their validation needs from the replayed state in one go.
-    const decoded = block.envelopes.map((envelope) => {
-      try {
-        return decodeEnvelope(envelope);
-      } catch (err) {
-        return err instanceof Error ? err : new Error(String(err));
-      }
-    });
-    const transactionsOk = decoded.filter((d): d is DecodedTransaction => !(d instanceof Error));
+    // Every envelope was decoded once, ahead; read what their validation needs from the replayed state in one go.
+    const decoded = prepared.transactions;
+    const transactionsOk = decoded.filter((d): d is ReadTransaction => !(d instanceof Error));
     await this.state.prefetch(
       transactionsOk
         .filter((tx) => tx.chaincode === options.chaincode)
@@ -222,7 +247,7 @@ export class LedgerReplayer {
     const cutAt = first && !(first instanceof Error) ? first.timestamp : blockTime(block);
     // configtxgen's genesis block carries no orderer signature: an unsigned genesis block is trusted by its hash alone.
     if (!(n === 0 && trust.genesisSigner === null && block.ordererSignatures.length === 0)) {
-      this.checkOrdererSignature(block, signedValue, trust, cutAt, (m) => report(blockSite, 'orderer-signature', m));
+      this.checkOrdererSignature(block, verdicts, trust, cutAt, (m) => report(blockSite, 'orderer-signature', m));
     }
     let nextTrust: ChannelTrust | undefined;
     const codes = block.validationCodes;
@@ -233,7 +258,7 @@ export class LedgerReplayer {
     let valid = 0;
     for (const i of block.envelopes.keys()) {
       const version: Version = { block: n, tx: i };
-      let tx: DecodedTransaction | undefined;
+      let tx: ReadTransaction | undefined;
       let derivation: Derivation;
       const site: FindingSite = { block: n, tx: i, txId: null };
       try {
@@ -248,7 +273,7 @@ export class LedgerReplayer {
         } else if (n > 0 && tx.headerType === common.HeaderType.CONFIG) {
           derivation = this.deriveConfig(block, i, trust, (next) => (nextTrust = next));
         } else {
-          derivation = await deriveValidationCode(tx, { trust, state: this.state, chaincode: options.chaincode });
+          derivation = await deriveValidationCode(tx, { trust, state: this.state, chaincode: options.chaincode }, { creator: verdicts.creator[i] === true, endorsements: verdicts.endorsements[i] ?? [] });
         }
       } catch (err) {
         derivation = { code: 'INVALID_OTHER_REASON', reason: { rule: 'transaction-format', message: `the envelope cannot be decoded: ${(err as Error).message}` }, endorsers: [] };
@@ -269,7 +294,7 @@ export class LedgerReplayer {
         continue;
       }
       if ((recorded === 'VALID' || derivation.code === 'VALID') && !isLifecycleTransaction(tx)) {
-        const endorsers = derivation.endorsers.length > 0 || tx.endorsements.length === 0 ? derivation.endorsers : this.validEndorsers(tx, trust);
+        const endorsers = derivation.endorsers.length > 0 || tx.endorsements.length === 0 ? derivation.endorsers : this.validEndorsers(tx, trust, verdicts.endorsements[i] ?? []);
         const ctx: RuleContext = {
           tx,
           site,
@@ -277,6 +302,7 @@ export class LedgerReplayer {
           endorsers: new Set(endorsers.filter((e) => e.isPeer).map((e) => e.mspId)),
           at: tx.timestamp.toISOString(),
           report: (rule, message) => report(site, rule, message),
+          traderSignatureValid: (check) => this.traderSignatureValid(check),
         };
         await checkRecordWrites(ctx);
         await checkShareWrites(ctx);
@@ -322,19 +348,21 @@ export class LedgerReplayer {
     return { code: 'VALID', reason: null, endorsers: [] };
   }
 
-  /** Fabric signs value ‖ signature header ‖ header, the value being the SIGNATURES metadata's (OrdererBlockMetadata since 2.x; empty on the embedded ledger). */
-  private checkOrdererSignature(block: DecodedBlock, signedValue: Uint8Array, trust: ChannelTrust, at: Date, report: (message: string) => void): void {
+  /**
+   * Fabric signs value ‖ signature header ‖ header, the value being the SIGNATURES metadata's
+   * (OrdererBlockMetadata since 2.x; empty on the embedded ledger); prepared-block.ts checked each signature.
+   */
+  private checkOrdererSignature(block: DecodedBlock, verdicts: BlockVerdicts, trust: ChannelTrust, at: Date, report: (message: string) => void): void {
     if (block.ordererSignatures.length === 0) {
       report(`block ${block.number} carries no orderer signature`);
       return;
     }
-    const header = blockHeaderBytes(block.number, block.previousHash, block.dataHash);
     const problems: string[] = [];
-    for (const s of block.ordererSignatures) {
+    for (const [i, s] of block.ordererSignatures.entries()) {
       const identity = trust.checkOrderer(s.mspId, s.certificatePem, at);
       if (!identity.valid) {
         problems.push(identity.reason);
-      } else if (!verifySignature(s.certificatePem, Buffer.concat([signedValue, s.signatureHeader, header]), s.signature)) {
+      } else if (verdicts.orderer[i] !== true) {
         problems.push(`the signature of ${s.mspId} does not verify over this header`);
       } else {
         return;
@@ -343,29 +371,41 @@ export class LedgerReplayer {
     report(`no valid orderer signature on block ${block.number}: ${problems.join('; ')}`);
   }
 
-  private checkTransactionId(tx: DecodedTransaction, report: (message: string) => void): void {
+  private checkTransactionId(tx: ReadTransaction, report: (message: string) => void): void {
     if (tx.headerType !== common.HeaderType.ENDORSER_TRANSACTION) {
       return;
     }
-    try {
-      const header = common.Payload.deserializeBinary(tx.payloadBytes).getHeader()!;
-      const sh = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
-      const expected = sha256(Buffer.concat([sh.getNonce_asU8(), sh.getCreator_asU8()])).toString('hex');
-      if (expected !== tx.transactionId) {
-        report(`transaction id ${tx.transactionId} is not derived from its nonce and creator`);
-      }
-    } catch {
-      report('the transaction header cannot be read');
+    const expected = sha256(Buffer.concat([tx.nonce, tx.creatorBytes])).toString('hex');
+    if (expected !== tx.transactionId) {
+      report(`transaction id ${tx.transactionId} is not derived from its nonce and creator`);
     }
   }
 
-  private validEndorsers(tx: DecodedTransaction, trust: ChannelTrust): { mspId: string; isPeer: boolean }[] {
-    return tx.endorsements.flatMap((e) => {
+  private validEndorsers(tx: DecodedTransaction, trust: ChannelTrust, signatures: readonly boolean[]): { mspId: string; isPeer: boolean }[] {
+    return tx.endorsements.flatMap((e, i) => {
       const check = trust.checkMember(e.mspId, e.certificatePem, tx.timestamp);
-      return check.valid && verifySignature(e.certificatePem, Buffer.concat([tx.proposalResponsePayload, e.endorser]), e.signature)
-        ? [{ mspId: e.mspId, isPeer: check.isPeer }]
-        : [];
+      return check.valid && signatures[i] === true ? [{ mspId: e.mspId, isPeer: check.isPeer }] : [];
     });
+  }
+
+  private rememberTraderVerdicts(verdicts: BlockVerdicts): void {
+    if (this.traderVerdicts.size + verdicts.trader.size > 100_000) {
+      this.traderVerdicts.clear();
+    }
+    for (const [key, valid] of verdicts.trader) {
+      this.traderVerdicts.set(key, valid);
+    }
+  }
+
+  /** The verdict checked ahead with the block's signatures, or (for a record the preparation did not foresee) checked now. */
+  private traderSignatureValid(check: TraderCheck): boolean {
+    const key = traderCheckKey(check);
+    let valid = this.traderVerdicts.get(key);
+    if (valid === undefined) {
+      valid = traderSignatureValid(check);
+      this.traderVerdicts.set(key, valid);
+    }
+    return valid;
   }
 
   /** Applies a valid transaction's writes, key-level policies and private-data hashes. */
@@ -391,11 +431,4 @@ export class LedgerReplayer {
       }
     }
   }
-}
-
-/** The `value` of a block's SIGNATURES metadata, which Fabric's orderer signs with the header. */
-function signaturesMetadataValue(blockBytes: Uint8Array): Uint8Array {
-  const metadata = common.Block.deserializeBinary(blockBytes).getMetadata()?.getMetadataList_asU8() ?? [];
-  const signatures = metadata[common.BlockMetadataIndex.SIGNATURES];
-  return signatures && signatures.length > 0 ? common.Metadata.deserializeBinary(signatures).getValue_asU8() : new Uint8Array();
 }

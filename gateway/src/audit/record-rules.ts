@@ -4,12 +4,12 @@
  * the originator's peer, the lodged facts never change, and a trader's
  * EIP-712 signature, when there is one, is valid on this channel.
  */
-import { verifyDeclarationSignature, type ConsignmentRecord } from 'customs-ledger-chaincode/domain';
+import type { ConsignmentRecord } from 'customs-ledger-chaincode/domain';
 import { parseConsignmentRecord } from './documents';
 import { compositeKey, parseOrReport, readDocument, writesOf, type RuleContext } from './rule-context';
+import { traderCheckOf } from './signature-checks';
 
 const INDEXES = ['consignment-status', 'consignment-office', 'consignment-day'];
-const verified = new Map<string, boolean>();
 
 export async function checkRecordWrites(ctx: RuleContext): Promise<void> {
   const owners = new Map<string, string>();
@@ -78,30 +78,8 @@ function checkTraderSignature(ctx: RuleContext, record: ConsignmentRecord): void
     ctx.report('trader-signature', `record ${record.ucr} has a trader without a signature or a signature without a trader`);
     return;
   }
-  if (record.trader === null || record.traderSignature === null) {
-    return;
-  }
-  const facts = {
-    ucr: record.ucr,
-    declarationHash: record.declarationHash,
-    fieldRoot: record.fieldRoot,
-    authority: record.originator,
-    version: record.declarationVersion,
-  };
-  const cacheKey = `${ctx.tx.channelId}|${record.ucr}|${record.declarationHash}|${record.fieldRoot}|${record.originator}|${record.declarationVersion}|${record.trader}|${record.traderSignature}`;
-  let ok = verified.get(cacheKey);
-  if (ok === undefined) {
-    try {
-      ok = verifyDeclarationSignature(ctx.tx.channelId, facts, record.trader, record.traderSignature);
-    } catch {
-      ok = false;
-    }
-    verified.set(cacheKey, ok);
-    if (verified.size > 10_000) {
-      verified.delete(verified.keys().next().value!);
-    }
-  }
-  if (!ok) {
+  const check = traderCheckOf(ctx.tx.channelId, record);
+  if (check && !ctx.traderSignatureValid(check)) {
     ctx.report('trader-signature', `the trader signature on record ${record.ucr} is not ${record.trader}'s over its hash, root, authority and version`);
   }
 }

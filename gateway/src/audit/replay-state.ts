@@ -2,9 +2,11 @@
  * The world state the auditor rebuilds, in its own LevelDB: values with
  * versions and key-level policies, the hashes of private writes, every
  * transaction id seen, the position reached (the checkpoint) and the
- * findings so far. Changes of the block being replayed stay in memory and
- * are written with the new position in one batch, so an interrupted replay
- * resumes at a block boundary.
+ * findings so far. Changes of the block being replayed stay in memory;
+ * finished blocks are written with the position reached in one batch every
+ * so many blocks, so an interrupted replay resumes at a block boundary. A
+ * state rebuilt from block 0 is also held in memory (bounded), and keys it
+ * does not hold are known not to exist without a read.
  *
  * Versions are kept per namespace, as Fabric keeps them: the audited
  * chaincode's own namespace is the default (`namespace` undefined) and is
@@ -112,6 +114,11 @@ function makeSub(db: Level<string, Uint8Array>, name: string) {
 }
 type Sub = ReturnType<typeof makeSub>;
 
+/** Blocks replayed before their changes are written (with the position reached) in one batch. */
+const FLUSH_BLOCKS = 128;
+/** ... or changed entries, whichever comes first. */
+const FLUSH_ENTRIES = 20_000;
+
 export class ReplayState {
   private readonly state: Sub;
   /** keys of other namespaces than the audited chaincode's, by nsId */
@@ -122,16 +129,34 @@ export class ReplayState {
   private readonly txIds: Sub;
   private readonly meta: Sub;
   private readonly findingLog: Sub;
+  // the block being replayed
   private pending = new Map<string, StateValue | null>();
   private pendingHashes = new Map<string, PrivateHash | null>();
   private pendingTxIds = new Map<string, Version>();
+  private pendingConfigBlock: number | undefined;
   /** Keys whose validation parameter a valid transaction of the block being replayed set. */
   private parameterUpdated = new Set<string>();
+  // blocks replayed, not yet written
+  private unwritten = {
+    blocks: 0,
+    state: new Map<string, StateValue | null>(),
+    hashes: new Map<string, PrivateHash | null>(),
+    txIds: new Map<string, Version>(),
+    findings: [] as Finding[],
+    position: undefined as ReplayPosition | undefined,
+    configBlock: undefined as number | undefined,
+  };
   /** Committed entries read or written so far (null: known absent); kept bounded. */
   private readonly committed = new Map<string, StateValue | null>();
+  private readonly committedHashes = new Map<string, PrivateHash | null>();
   private readonly knownTxIds = new Map<string, Version | null>();
+  /**
+   * True while the database holds nothing the caches above do not: the
+   * state was empty when opened and no cache has been cleared since. Then a
+   * key the caches do not hold does not exist, and is not read.
+   */
+  private complete = false;
   private findingCount = 0;
-  private pendingConfigBlock: number | undefined;
 
   private constructor(private readonly db: Level<string, Uint8Array>) {
     const sub = (name: string): Sub => makeSub(db, name);
@@ -151,15 +176,21 @@ export class ReplayState {
     const state = new ReplayState(db);
     const count = await state.meta.get('findings');
     state.findingCount = count ? Buffer.from(count).readUInt32BE(0) : 0;
+    // A replay writes its position with every batch: without one, nothing was ever written.
+    state.complete = (await state.meta.get('position')) === undefined;
     return state;
   }
 
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    await this.flush();
+    await this.db.close();
   }
 
   /** The newest CONFIG block after block 0 that the replay applied (committed), if any. */
   async configBlock(): Promise<number | undefined> {
+    if (this.unwritten.configBlock !== undefined) {
+      return this.unwritten.configBlock;
+    }
     const v = await this.meta.get('config-block');
     return v ? Buffer.from(v).readUInt32BE(0) : undefined;
   }
@@ -170,12 +201,16 @@ export class ReplayState {
   }
 
   async position(): Promise<ReplayPosition | undefined> {
+    if (this.unwritten.position) {
+      return this.unwritten.position;
+    }
     const v = await this.meta.get('position');
     return v ? positionSchema.parse(JSON.parse(Buffer.from(v).toString('utf8'))) : undefined;
   }
 
   /** Every finding recorded in this state, in order, including those of earlier runs. */
   async findings(): Promise<Finding[]> {
+    await this.flush();
     const out: Finding[] = [];
     for await (const value of this.findingLog.values()) {
       out.push(findingSchema.parse(JSON.parse(Buffer.from(value).toString('utf8'))) as Finding);
@@ -188,12 +223,12 @@ export class ReplayState {
   /** A key of the audited chaincode's namespace, or of `namespace` when given. */
   async get(key: string, namespace?: string): Promise<StateValue | undefined> {
     const id = nsId(namespace, key);
-    const p = this.pending.get(id);
+    const p = this.pending.has(id) ? this.pending.get(id) : this.unwritten.state.get(id);
     if (p !== undefined) {
       return p ?? undefined;
     }
     const cached = this.committed.get(id);
-    if (cached !== undefined) {
+    if (cached !== undefined || this.complete) {
       return cached ?? undefined;
     }
     const v = namespace === undefined ? await this.state.get(key) : await this.nsState.get(id);
@@ -204,8 +239,12 @@ export class ReplayState {
 
   /** Reads, in one call each, the committed entries (of the audited chaincode's namespace) and transaction ids a block is about to need. */
   async prefetch(keys: Iterable<string>, txIds: Iterable<string>): Promise<void> {
-    const missingKeys = [...new Set(keys)].filter((k) => !this.committed.has(nsId(undefined, k)) && !this.pending.has(nsId(undefined, k)));
-    const missingTx = [...new Set(txIds)].filter((t) => t !== '' && !this.knownTxIds.has(t));
+    if (this.complete) {
+      return;
+    }
+    const known = (id: string): boolean => this.committed.has(id) || this.pending.has(id) || this.unwritten.state.has(id);
+    const missingKeys = [...new Set(keys)].filter((k) => !known(nsId(undefined, k)));
+    const missingTx = [...new Set(txIds)].filter((t) => t !== '' && !this.knownTxIds.has(t) && !this.unwritten.txIds.has(t));
     const [values, locations] = await Promise.all([
       missingKeys.length > 0 ? this.state.getMany(missingKeys) : Promise.resolve([]),
       missingTx.length > 0 ? this.txIds.getMany(missingTx) : Promise.resolve([]),
@@ -223,12 +262,15 @@ export class ReplayState {
   private remember<T>(cache: Map<string, T>, key: string, value: T): void {
     if (cache.size >= 200_000) {
       cache.clear();
+      this.complete = false;
     }
     cache.set(key, value);
   }
 
   /** Keys in [start, end) ("" end: to the last key), in key order, of the audited chaincode's namespace or of `namespace`. */
   async range(start: string, end: string, namespace?: string): Promise<{ key: string; entry: StateValue }[]> {
+    // Earlier blocks' changes are written first: then only this block's are merged with the database's keys.
+    await this.flush();
     const merged = new Map<string, StateValue>();
     if (namespace === undefined) {
       const options = end === '' ? { gte: start } : { gte: start, lt: end };
@@ -259,29 +301,33 @@ export class ReplayState {
 
   async getPrivateHash(collection: string, keyHashHex: string, namespace?: string): Promise<PrivateHash | undefined> {
     const id = nsId(namespace, privateHashId(collection, keyHashHex));
-    const p = this.pendingHashes.get(id);
+    const p = this.pendingHashes.has(id) ? this.pendingHashes.get(id) : this.unwritten.hashes.get(id);
     if (p !== undefined) {
       return p ?? undefined;
     }
+    const cached = this.committedHashes.get(id);
+    if (cached !== undefined || this.complete) {
+      return cached ?? undefined;
+    }
     const v = namespace === undefined ? await this.hashes.get(privateHashId(collection, keyHashHex)) : await this.nsHashes.get(id);
-    return v ? decodeHash(v) : undefined;
+    const hash = v ? decodeHash(v) : null;
+    this.remember(this.committedHashes, id, hash);
+    return hash ?? undefined;
   }
 
   async transactionLocation(txId: string): Promise<Version | undefined> {
-    const p = this.pendingTxIds.get(txId);
+    const p = this.pendingTxIds.get(txId) ?? this.unwritten.txIds.get(txId);
     if (p) {
       return p;
     }
     const known = this.knownTxIds.get(txId);
-    if (known !== undefined) {
+    if (known !== undefined || this.complete) {
       return known ?? undefined;
     }
     const v = await this.txIds.get(txId);
-    if (!v) {
-      return undefined;
-    }
-    const buf = Buffer.from(v);
-    return { block: buf.readUInt32BE(0), tx: buf.readUInt32BE(4) };
+    const at = v ? { block: Buffer.from(v).readUInt32BE(0), tx: Buffer.from(v).readUInt32BE(4) } : null;
+    this.remember(this.knownTxIds, txId, at);
+    return at ?? undefined;
   }
 
   // ---- writes into the block being replayed ------------------------------------------
@@ -307,61 +353,100 @@ export class ReplayState {
     this.pendingTxIds.set(txId, at);
   }
 
-  /** Writes the block's changes, its findings and the new position atomically. */
+  /**
+   * Ends the block being replayed: its changes, its findings and the new
+   * position are written atomically, together with those of the blocks
+   * before it not yet written (every FLUSH_BLOCKS blocks, and by flush()).
+   */
   async commitBlock(position: ReplayPosition, findings: readonly Finding[]): Promise<void> {
-    const ops: { type: 'put' | 'del'; sublevel: Sub; key: string; value?: Uint8Array }[] = [];
+    const u = this.unwritten;
     for (const [id, v] of this.pending) {
-      const { namespace, key } = splitNsId(id);
-      const [sublevel, at] = namespace === '' ? [this.state, key] : [this.nsState, id];
-      ops.push(v ? { type: 'put', sublevel, key: at, value: encodeState(v) } : { type: 'del', sublevel, key: at });
-    }
-    for (const [id, h] of this.pendingHashes) {
-      const { namespace, key } = splitNsId(id);
-      const [sublevel, at] = namespace === '' ? [this.hashes, key] : [this.nsHashes, id];
-      ops.push(h ? { type: 'put', sublevel, key: at, value: encodeHash(h) } : { type: 'del', sublevel, key: at });
-    }
-    for (const [txId, at] of this.pendingTxIds) {
-      const b = Buffer.alloc(8);
-      b.writeUInt32BE(at.block, 0);
-      b.writeUInt32BE(at.tx, 4);
-      ops.push({ type: 'put', sublevel: this.txIds, key: txId, value: b });
-    }
-    for (const f of findings) {
-      ops.push({ type: 'put', sublevel: this.findingLog, key: String(this.findingCount).padStart(10, '0'), value: Buffer.from(canonicalJson(f)) });
-      this.findingCount += 1;
-    }
-    const count = Buffer.alloc(4);
-    count.writeUInt32BE(this.findingCount, 0);
-    ops.push({ type: 'put', sublevel: this.meta, key: 'findings', value: count });
-    ops.push({ type: 'put', sublevel: this.meta, key: 'position', value: Buffer.from(canonicalJson(position)) });
-    if (this.pendingConfigBlock !== undefined) {
-      const b = Buffer.alloc(4);
-      b.writeUInt32BE(this.pendingConfigBlock, 0);
-      ops.push({ type: 'put', sublevel: this.meta, key: 'config-block', value: b });
-    }
-    await this.db.batch(ops as never);
-    for (const [id, v] of this.pending) {
+      u.state.set(id, v);
       this.remember(this.committed, id, v);
     }
+    for (const [id, h] of this.pendingHashes) {
+      u.hashes.set(id, h);
+      this.remember(this.committedHashes, id, h);
+    }
     for (const [txId, at] of this.pendingTxIds) {
+      u.txIds.set(txId, at);
       this.remember(this.knownTxIds, txId, at);
     }
+    u.findings.push(...findings);
+    u.position = position;
+    u.configBlock = this.pendingConfigBlock ?? u.configBlock;
+    u.blocks += 1;
     this.pending = new Map();
     this.parameterUpdated = new Set();
     this.pendingHashes = new Map();
     this.pendingTxIds = new Map();
     this.pendingConfigBlock = undefined;
+    if (u.blocks >= FLUSH_BLOCKS || u.state.size + u.hashes.size + u.txIds.size >= FLUSH_ENTRIES) {
+      await this.flush();
+    }
+  }
+
+  /** Writes the blocks replayed so far, their findings and the position reached, in one batch. */
+  async flush(): Promise<void> {
+    const u = this.unwritten;
+    if (!u.position) {
+      return;
+    }
+    const ops: { type: 'put' | 'del'; sublevel: Sub; key: string; value?: Uint8Array }[] = [];
+    for (const [id, v] of u.state) {
+      const { namespace, key } = splitNsId(id);
+      const [sublevel, at] = namespace === '' ? [this.state, key] : [this.nsState, id];
+      ops.push(v ? { type: 'put', sublevel, key: at, value: encodeState(v) } : { type: 'del', sublevel, key: at });
+    }
+    for (const [id, h] of u.hashes) {
+      const { namespace, key } = splitNsId(id);
+      const [sublevel, at] = namespace === '' ? [this.hashes, key] : [this.nsHashes, id];
+      ops.push(h ? { type: 'put', sublevel, key: at, value: encodeHash(h) } : { type: 'del', sublevel, key: at });
+    }
+    for (const [txId, at] of u.txIds) {
+      const b = Buffer.alloc(8);
+      b.writeUInt32BE(at.block, 0);
+      b.writeUInt32BE(at.tx, 4);
+      ops.push({ type: 'put', sublevel: this.txIds, key: txId, value: b });
+    }
+    let count = this.findingCount;
+    for (const f of u.findings) {
+      ops.push({ type: 'put', sublevel: this.findingLog, key: String(count).padStart(10, '0'), value: Buffer.from(canonicalJson(f)) });
+      count += 1;
+    }
+    const countBytes = Buffer.alloc(4);
+    countBytes.writeUInt32BE(count, 0);
+    ops.push({ type: 'put', sublevel: this.meta, key: 'findings', value: countBytes });
+    ops.push({ type: 'put', sublevel: this.meta, key: 'position', value: Buffer.from(canonicalJson(u.position)) });
+    if (u.configBlock !== undefined) {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(u.configBlock, 0);
+      ops.push({ type: 'put', sublevel: this.meta, key: 'config-block', value: b });
+    }
+    await this.db.batch(ops as never);
+    this.findingCount = count;
+    this.unwritten = {
+      blocks: 0,
+      state: new Map(),
+      hashes: new Map(),
+      txIds: new Map(),
+      findings: [],
+      position: undefined,
+      configBlock: undefined,
+    };
   }
 
   // ---- whole-state iteration (committed blocks only) -----------------------------------
 
   async *entries(options: { gte?: string; lt?: string } = {}): AsyncGenerator<{ key: string; entry: StateValue }> {
+    await this.flush();
     for await (const [key, value] of this.state.iterator(options)) {
       yield { key, entry: decodeState(value) };
     }
   }
 
   async *privateHashes(): AsyncGenerator<{ id: string; hash: PrivateHash }> {
+    await this.flush();
     for await (const [id, value] of this.hashes.iterator()) {
       yield { id, hash: decodeHash(value) };
     }

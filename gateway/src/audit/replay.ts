@@ -10,6 +10,8 @@ import type { BlockSource } from './block-source';
 import type { Finding } from './finding';
 import { LedgerReplayer, type ReplayProgress, type RunSummary } from './ledger-replay';
 import { ReplayState } from './replay-state';
+import { inlineChecker, type SignatureChecker } from './signature-checks';
+import { defaultWorkerCount, workerChecker } from './signature-workers';
 import { compareWithPeer, type PeerStateView } from './state-comparison';
 
 export const DEFAULT_CHAINCODE = 'customs-ledger';
@@ -31,6 +33,13 @@ export interface ReplayOptions {
   chaincode?: string;
   expectedGenesisHash?: string;
   onProgress?: (p: ReplayProgress) => void;
+  /**
+   * Worker threads for the signature checks (P-256 of orderers, creators and
+   * endorsers; traders' EIP-712): 0 checks everything on the calling thread.
+   * Default: one per core but one (availableParallelism() - 1), at least 1.
+   * The findings are the same either way.
+   */
+  workers?: number;
 }
 
 export interface ReplayReport extends RunSummary {
@@ -47,13 +56,33 @@ export interface OpenReplay {
   close(): Promise<void>;
 }
 
-export async function openReplay(source: BlockSource, checkpoint?: string): Promise<OpenReplay> {
+/** The number of worker threads a replay uses for `workers` (default: defaultWorkerCount()). */
+function workerCount(workers: number | undefined): number {
+  const count = workers ?? defaultWorkerCount();
+  if (!Number.isSafeInteger(count) || count < 0) {
+    throw new RangeError(`workers must be a whole number from 0, not ${count}`);
+  }
+  return count;
+}
+
+export async function openReplay(source: BlockSource, checkpoint?: string, options: { workers?: number } = {}): Promise<OpenReplay> {
+  const workers = workerCount(options.workers);
   const dir = checkpoint ?? (await mkdtemp(join(tmpdir(), 'customs-audit-')));
-  const state = await ReplayState.open(dir);
+  let state: ReplayState;
+  try {
+    state = await ReplayState.open(dir);
+  } catch (err) {
+    if (checkpoint === undefined) {
+      await rm(dir, { recursive: true, force: true });
+    }
+    throw err;
+  }
+  const checker: SignatureChecker = workers === 0 ? inlineChecker() : workerChecker(workers);
   return {
-    replayer: new LedgerReplayer(source, state),
+    replayer: new LedgerReplayer(source, state, checker),
     state,
     close: async () => {
+      checker.close();
       await state.close();
       if (checkpoint === undefined) {
         await rm(dir, { recursive: true, force: true });
@@ -63,7 +92,7 @@ export async function openReplay(source: BlockSource, checkpoint?: string): Prom
 }
 
 export async function replay(options: ReplayOptions): Promise<ReplayReport> {
-  const open = await openReplay(options.source, options.checkpoint);
+  const open = await openReplay(options.source, options.checkpoint, options.workers !== undefined ? { workers: options.workers } : {});
   try {
     const summary = await open.replayer.run({
       chaincode: options.chaincode ?? DEFAULT_CHAINCODE,

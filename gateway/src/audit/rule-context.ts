@@ -5,6 +5,7 @@ import { createCompositeKey, partialKeyRange, splitCompositeKey } from '../ledge
 import { DocumentError, jsonOfBytes, parseAcceptance, parseAgreement } from './documents';
 import type { AuditRule, FindingSite } from './finding';
 import type { ReplayState } from './replay-state';
+import type { TraderCheck } from './signature-checks';
 
 export interface RuleContext {
   tx: DecodedTransaction;
@@ -16,6 +17,8 @@ export interface RuleContext {
   /** the transaction time, ISO */
   at: string;
   report(rule: AuditRule, message: string): void;
+  /** the verdict on a trader's signature (checked ahead with the block's other signatures) */
+  traderSignatureValid(check: TraderCheck): boolean;
 }
 
 export interface TypedWrite {
@@ -25,16 +28,23 @@ export interface TypedWrite {
   value: Uint8Array | null;
 }
 
+/** Every transaction's public writes by object type, split once for all the rules. */
+const typedWrites = new WeakMap<DecodedTransaction, Map<string, TypedWrite[]>>();
+
 /** The transaction's public writes whose composite key has this object type. */
 export function writesOf(tx: DecodedTransaction, objectType: string): TypedWrite[] {
-  const out: TypedWrite[] = [];
-  for (const w of tx.rwset.writes) {
-    const { objectType: type, attributes } = splitCompositeKey(w.key);
-    if (type === objectType) {
-      out.push({ key: w.key, objectType: type, attributes, value: w.value });
+  let byType = typedWrites.get(tx);
+  if (!byType) {
+    byType = new Map();
+    for (const w of tx.rwset.writes) {
+      const { objectType: type, attributes } = splitCompositeKey(w.key);
+      if (type !== null) {
+        byType.set(type, [...(byType.get(type) ?? []), { key: w.key, objectType: type, attributes, value: w.value }]);
+      }
     }
+    typedWrites.set(tx, byType);
   }
-  return out;
+  return byType.get(objectType) ?? [];
 }
 
 export const compositeKey = createCompositeKey;
@@ -46,15 +56,43 @@ export async function readDocument<T>(ctx: RuleContext, key: string, parse: (u: 
 }
 
 export function parseOrReport<T>(ctx: RuleContext, bytes: Uint8Array, parse: (u: unknown) => T): T | undefined {
-  try {
-    return parse(jsonOfBytes(bytes));
-  } catch (err) {
-    if (err instanceof DocumentError) {
-      ctx.report('document', err.message);
-      return undefined;
-    }
-    throw err;
+  const parsed = parseBytes(bytes, parse);
+  if ('error' in parsed) {
+    ctx.report('document', parsed.error.message);
+    return undefined;
   }
+  return parsed.value;
+}
+
+/**
+ * Documents parsed so far, by the bytes they were parsed from: a value is
+ * read by several rules and again as the state before a later transaction,
+ * and parsed once. The documents are read-only to the rules.
+ */
+const parsedDocuments = new WeakMap<Uint8Array, Map<(u: unknown) => unknown, { value: unknown } | { error: DocumentError }>>();
+
+/** A document of the state, parsed (once per bytes and parser), or the DocumentError that says why it is not one. */
+export function parseBytes<T>(bytes: Uint8Array, parse: (u: unknown) => T): { value: T } | { error: DocumentError } {
+  let byParser = parsedDocuments.get(bytes);
+  const known = byParser?.get(parse) as { value: T } | { error: DocumentError } | undefined;
+  if (known) {
+    return known;
+  }
+  let parsed: { value: T } | { error: DocumentError };
+  try {
+    parsed = { value: parse(jsonOfBytes(bytes)) };
+  } catch (err) {
+    if (!(err instanceof DocumentError)) {
+      throw err;
+    }
+    parsed = { error: err };
+  }
+  if (!byParser) {
+    byParser = new Map();
+    parsedDocuments.set(bytes, byParser);
+  }
+  byParser.set(parse, parsed);
+  return parsed;
 }
 
 export interface AgreementAt {

@@ -18,7 +18,6 @@
  */
 import { common } from '@hyperledger/fabric-protos';
 import type { ValidationCode } from '../ledger/backend';
-import { verifySignature } from '../ledger/fabric-format/signing';
 import type { DecodedTransaction, NamespaceRwset } from '../ledger/fabric-format/transaction';
 import { lifecycleEndorsementSatisfied } from './channel-config';
 import type { ChannelTrust } from './channel-trust';
@@ -38,6 +37,12 @@ export interface ValidationContext {
   trust: ChannelTrust;
   state: ReplayState;
   chaincode: string;
+}
+
+/** Whether the transaction's creator signature and each of its endorsements verify (checked ahead, see prepared-block.ts). */
+export interface SignatureVerdicts {
+  creator: boolean;
+  endorsements: readonly boolean[];
 }
 
 export const IMPLICIT_PREFIX = '_implicit_org_';
@@ -62,7 +67,7 @@ function invalid(code: ValidationCode, rule: AuditRule, message: string, endorse
   return { code, reason: { rule, message }, endorsers };
 }
 
-export async function deriveValidationCode(tx: DecodedTransaction, ctx: ValidationContext): Promise<Derivation> {
+export async function deriveValidationCode(tx: DecodedTransaction, ctx: ValidationContext, signatures: SignatureVerdicts): Promise<Derivation> {
   if (tx.headerType !== common.HeaderType.ENDORSER_TRANSACTION) {
     return invalid('INVALID_OTHER_REASON', 'transaction-format', `header type ${tx.headerType} is not an endorser transaction`);
   }
@@ -77,7 +82,7 @@ export async function deriveValidationCode(tx: DecodedTransaction, ctx: Validati
   if (!creator.valid) {
     return invalid('BAD_CREATOR_SIGNATURE', 'creator-certificate', creator.reason);
   }
-  if (!verifySignature(tx.creator.certificatePem, tx.payloadBytes, tx.signature)) {
+  if (!signatures.creator) {
     return invalid('BAD_CREATOR_SIGNATURE', 'creator-signature', `the envelope signature does not verify with the certificate of ${tx.creator.mspId}`);
   }
   const lifecycle = isLifecycleTransaction(tx);
@@ -88,12 +93,12 @@ export async function deriveValidationCode(tx: DecodedTransaction, ctx: Validati
     return invalid('INVALID_ENDORSER_TRANSACTION', 'transaction-format', `the endorsed response has status ${tx.response.status}`);
   }
   const endorsers: Endorsing[] = [];
-  for (const e of tx.endorsements) {
+  for (const [i, e] of tx.endorsements.entries()) {
     const check = ctx.trust.checkMember(e.mspId, e.certificatePem, tx.timestamp);
     if (!check.valid) {
       return invalid('ENDORSEMENT_POLICY_FAILURE', 'endorser-certificate', check.reason);
     }
-    if (!verifySignature(e.certificatePem, Buffer.concat([tx.proposalResponsePayload, e.endorser]), e.signature)) {
+    if (signatures.endorsements[i] !== true) {
       return invalid('ENDORSEMENT_POLICY_FAILURE', 'endorser-signature', `the endorsement of ${e.mspId} does not verify`);
     }
     endorsers.push({ mspId: e.mspId, isPeer: check.isPeer });
@@ -164,8 +169,7 @@ async function checkPolicies(tx: DecodedTransaction, ctx: ValidationContext, end
       needsChaincodePolicy = true;
     }
   }
-  const members = new Set(ctx.trust.members);
-  if ((needsChaincodePolicy || keys.size === 0) && !endorsers.some((e) => e.isPeer && members.has(e.mspId))) {
+  if ((needsChaincodePolicy || keys.size === 0) && !endorsers.some((e) => e.isPeer && ctx.trust.isMember(e.mspId))) {
     return 'the chaincode policy needs a member peer\'s endorsement';
   }
   return checkCollectionWrites(tx.rwset, endorsers);

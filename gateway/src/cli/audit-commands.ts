@@ -32,6 +32,14 @@ const integer = (text: string): number => {
   return n;
 };
 
+const workerCount = (text: string): number => {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new Error(`${text} is not a number of worker threads`);
+  }
+  return n;
+};
+
 export function registerAuditCommands(program: Command, io: AuditIo): Command {
   const audit = program.command('audit').description('replay and check the whole ledger from its blocks');
   const withBlocks = async <T>(location: string, run: (source: BlockSource) => Promise<T>): Promise<T> => {
@@ -55,8 +63,9 @@ export function registerAuditCommands(program: Command, io: AuditIo): Command {
     .option('--from <n>', 'first block whose findings are reported', integer)
     .option('--to <n>', 'last block', integer)
     .option('--checkpoint <dir>', 'LevelDB folder to continue from and update')
+    .option('--workers <n>', 'worker threads for the signature checks, 0 for none (default: one per core but one, at least 1)', workerCount)
     .option('--json', 'print the report as JSON')
-    .action(async (o: { blocks: string; from?: number; to?: number; checkpoint?: string; json?: boolean }) => {
+    .action(async (o: { blocks: string; from?: number; to?: number; checkpoint?: string; workers?: number; json?: boolean }) => {
       const report = await withBlocks(o.blocks, (source) =>
         replay({
           source,
@@ -64,6 +73,7 @@ export function registerAuditCommands(program: Command, io: AuditIo): Command {
           ...(o.from !== undefined ? { from: o.from } : {}),
           ...(o.to !== undefined ? { to: o.to } : {}),
           ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}),
+          ...(o.workers !== undefined ? { workers: o.workers } : {}),
         }),
       );
       io.stdout(

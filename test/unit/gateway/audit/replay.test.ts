@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,10 +14,12 @@ import {
 import {
   agreementReport,
   blockSources,
+  closeSignatureWorkers,
   formatAgreementReport,
   formatFindings,
   peerStoreState,
   replay,
+  startSignatureWorkers,
   stateAt,
   type Finding,
 } from 'customs-ledger-gateway/dist/audit';
@@ -24,7 +27,7 @@ import { createCompositeKey } from 'customs-ledger-gateway/dist/ledger/embedded/
 import { decodeBlock } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
 import type { Signer } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
 import { BE, CHANNEL_ID, DE, NL, blocksOf, buildAuditLedger, type AuditLedger } from '../../../support/audit-ledger';
-import { appendBlock, emptyRwset, forgeEnvelope, forgeNamespacesEnvelope, withUnsignedGenesis } from '../../../support/audit-forgery';
+import { appendBlock, emptyRwset, forgeEnvelope, forgeNamespacesEnvelope, rechain, resign, withEnvelopes, withUnsignedGenesis } from '../../../support/audit-forgery';
 import { tamperedCopies } from '../../../support/audit-tampering';
 import { makeLodgement, newTrader, sampleDeclaration } from '../../../support/fixtures';
 
@@ -45,9 +48,16 @@ describe('auditor replay of the whole ledger', function () {
   });
   after(async () => {
     await ledger.close();
+    await closeSignatureWorkers();
   });
 
-  const findingsOf = async (blocks: Uint8Array[]): Promise<Finding[]> => (await replay({ source: blockSources.memory(blocks) })).findings;
+  /** The findings of a replay with the default worker threads, which must equal those of a replay on the main thread alone. */
+  const findingsOf = async (blocks: Uint8Array[]): Promise<Finding[]> => {
+    const onMainThread = (await replay({ source: blockSources.memory(blocks), workers: 0 })).findings;
+    const withWorkers = (await replay({ source: blockSources.memory(blocks) })).findings;
+    assert.deepEqual(withWorkers, onMainThread, 'worker threads and the main thread find the same');
+    return withWorkers;
+  };
 
   it('replays a clean ledger with zero findings, and its state equals every peer\'s', async () => {
     const started = process.hrtime.bigint();
@@ -349,6 +359,86 @@ describe('auditor replay of the whole ledger', function () {
         }),
       });
       assert.deepEqual(rules(findings), ['purge-retention'], formatFindings(findings));
+    });
+  });
+
+  describe('signature checks on worker threads', () => {
+    const forgedTraderSignature = async (): Promise<Uint8Array[]> => {
+      const declaration = sampleDeclaration();
+      const lodgement = await makeLodgement(declaration, NL, newTrader());
+      const commitment = commitDeclaration(declaration, lodgement.salts);
+      const { publicPart } = splitDeclaration(declaration);
+      const { envelope } = forgeEnvelope({
+        channelId: CHANNEL_ID,
+        creator: await ledger.signer(NL, 'officer1'),
+        endorsers: [await ledger.signer(NL, 'peer0')],
+        args: ['consignment:Lodge', lodgement.args[0]!],
+        rwset: (txId) => {
+          const now = new Date().toISOString();
+          const record: ConsignmentRecord = {
+            docType: 'consignment', ...publicPart, originator: NL, declarationVersion: 1, declarationHash: commitment.declarationHash, fieldRoot: commitment.fieldRoot,
+            fieldHashes: commitment.fieldHashes, trader: newTrader().address.toLowerCase(), traderSignature: (JSON.parse(lodgement.args[0]!) as { traderSignature: string }).traderSignature,
+            status: 'lodged', statusHistory: [{ status: 'lodged', at: now, reason: 'lodged', by: NL, txId }], lodgedAt: now, lodgeTxId: txId, updatedAt: now, privatePurgedAt: null,
+          };
+          return { ...emptyRwset(), writes: [{ key: key('consignment', declaration.ucr), value: bytes(record) }] };
+        },
+      });
+      return appendBlock(clean, [envelope], ['VALID'], orderer);
+    };
+
+    it('find what the main thread finds, in the same order: a foreign re-signature under a re-cut chain and a forged trader signature', async () => {
+      const n = clean.findIndex((b) => decodeBlock(b).envelopes.length >= 2);
+      const block = decodeBlock(clean[n]!);
+      const foreign = await ledger.signer(DE, 'officer1');
+      const resigned = rechain(clean.map((b, i) => (i === n ? withEnvelopes(b, block.envelopes.map((e, k) => (k === 1 ? resign(e, foreign) : e))) : b)), n, orderer);
+      const forged = await forgedTraderSignature();
+      for (const [blocks, expected] of [
+        [resigned, { block: n, tx: 1, rule: 'creator-signature' }],
+        [forged, { block: clean.length, tx: 0, rule: 'trader-signature' }],
+      ] as const) {
+        const onMainThread = await replay({ source: blockSources.memory(blocks), workers: 0 });
+        for (const workers of [1, 2]) {
+          // started first: a replay this short would otherwise be over before they are
+          await startSignatureWorkers(workers);
+          const withWorkers = await replay({ source: blockSources.memory(blocks), workers });
+          assert.deepEqual(withWorkers.findings, onMainThread.findings, `${workers} workers`);
+          assert.deepEqual(withWorkers.validTransactions, onMainThread.validTransactions);
+        }
+        assert.ok(onMainThread.findings.some((f) => f.block === expected.block && f.tx === expected.tx && f.rule === expected.rule), formatFindings(onMainThread.findings));
+      }
+    });
+
+    it('refuses a negative or fractional number of workers', async () => {
+      for (const workers of [-1, 1.5, Number.NaN]) {
+        await assert.rejects(replay({ source: blockSources.memory(clean), workers }), RangeError);
+      }
+    });
+
+    it('end with the replay: a process that replays with workers exits by itself, at once', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'customs-audit-workers-'));
+      try {
+        const file = join(dir, 'blocks.json');
+        await writeFile(file, JSON.stringify(clean.map((b) => Buffer.from(b).toString('base64'))));
+        const script = [
+          "const { replay, blockSources } = require('customs-ledger-gateway/dist/audit');",
+          `const blocks = require(${JSON.stringify(file)}).map((b) => Buffer.from(b, 'base64'));`,
+          'replay({ source: blockSources.memory(blocks), workers: 2 }).then((r) => {',
+          '  const done = performance.now();',
+          "  process.on('exit', () => process.stdout.write(JSON.stringify({ findings: r.findings.length, exitAfterMs: performance.now() - done })));",
+          '});',
+        ].join('\n');
+        const child = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+        assert.equal(code, 0);
+        const result = JSON.parse(out) as { findings: number; exitAfterMs: number };
+        assert.equal(result.findings, 0);
+        // The idle workers are kept 5 s for another replay, but never keep the process alive.
+        assert.ok(result.exitAfterMs < 2_000, `the process exited ${result.exitAfterMs.toFixed(0)} ms after the replay`);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -116,6 +116,13 @@ describe('customs-ledger CLI over HTTP', function () {
     const report = JSON.parse(replay.out) as { findings: unknown[]; transactions: number };
     assert.deepEqual(report.findings, []);
     assert.ok(report.transactions >= 5);
+    // the same with every signature checked on the main thread, and with two worker threads
+    for (const workers of ['0', '2']) {
+      const again = JSON.parse((await cli('--token', gws.DE.tokens.auditor, 'audit', 'replay', '--blocks', urls.DE!, '--workers', workers, '--json')).out) as typeof report;
+      assert.deepEqual(again.findings, []);
+      assert.equal(again.transactions, report.transactions);
+    }
+    await assert.rejects(cli('--token', gws.DE.tokens.auditor, 'audit', 'replay', '--blocks', urls.DE!, '--workers', '-1'), /not a number of worker threads/);
   });
 
   it('serves a public inclusion proof and transaction status', async () => {
