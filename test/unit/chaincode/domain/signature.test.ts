@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { Signature } from 'ethers';
+import { Signature, TypedDataEncoder } from 'ethers';
 import {
   declarationDigest,
   declarationTypedData,
@@ -43,6 +43,29 @@ describe('domain/signature (EIP-712)', () => {
       assert.equal(verifyDeclarationSignature(channel, { ...facts, ...change }, trader.address, signature), false);
     });
   }
+
+  it('computes the digest ethers\' EIP-712 encoder computes, and refuses what it refuses', () => {
+    const cases: Partial<SignedDeclarationFacts>[] = [{}, { ucr: '' }, { ucr: 'ünïcödé 😀 €' }, { version: 0 }, { version: 2 ** 32 - 1 }, { fieldRoot: 'AB'.repeat(32) }, { authority: 'x'.repeat(300) }];
+    for (const change of cases) {
+      const f = { ...facts, ...change };
+      const t = declarationTypedData('customs', f);
+      assert.equal(declarationDigest('customs', f), TypedDataEncoder.hash(t.domain, t.types, t.value), JSON.stringify(change));
+    }
+    for (const change of [{ version: 2 ** 32 }, { version: -1 }, { version: 1.5 }, { declarationHash: 'ab' }, { fieldRoot: 'z'.repeat(64) }]) {
+      const t = declarationTypedData('customs', { ...facts, ...change });
+      assert.throws(() => TypedDataEncoder.hash(t.domain, t.types, t.value));
+      assert.throws(() => declarationDigest('customs', { ...facts, ...change }), JSON.stringify(change));
+    }
+  });
+
+  it('checks a mixed-case trader address\'s checksum, as ethers\' getAddress does', () => {
+    assert.equal(verifyDeclarationSignature('customs', facts, trader.address.toUpperCase().replace('0X', '0x'), signature), true);
+    assert.equal(verifyDeclarationSignature('customs', facts, trader.address.slice(2), signature), true);
+    const flipped = `0x${[...trader.address.slice(2)].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('')}`;
+    if (/[a-f]/.test(flipped) && /[A-F]/.test(flipped)) {
+      assert.throws(() => verifyDeclarationSignature('customs', facts, flipped, signature), /checksum/);
+    }
+  });
 
   it('refuses another signer, a malformed signature and a malleated (high-s) one', () => {
     assert.equal(verifyDeclarationSignature('customs', facts, newTrader().address, signature), false);
