@@ -70,7 +70,11 @@ const decimal = z
 const isoDate = z
   .string()
   .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'must be a real calendar date');
+  .refine((d) => {
+    // zod runs this even when the pattern failed: an unparseable text is refused here, not thrown on.
+    const time = Date.parse(`${d}T00:00:00Z`);
+    return Number.isFinite(time) && new Date(time).toISOString().startsWith(d);
+  }, 'must be a real calendar date');
 
 /** WCO Unique Consignment Reference (ISO 15459 based): year digit, country, identifier, optional reference. */
 export const ucrSchema = z

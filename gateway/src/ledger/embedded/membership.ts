@@ -12,9 +12,18 @@ export interface IdentityCheck {
   reason?: string;
 }
 
+interface CachedCheck {
+  check: IdentityCheck;
+  valid: boolean;
+  validFrom: Date;
+  validTo: Date;
+}
+
+const refused = (reason: string): CachedCheck => ({ check: { valid: false, isPeer: false, reason }, valid: false, validFrom: new Date(0), validTo: new Date(0) });
+
 export class Membership {
   private readonly roots = new Map<string, X509Certificate>();
-  private readonly cache = new Map<string, IdentityCheck>();
+  private readonly cache = new Map<string, CachedCheck>();
 
   constructor(roots: readonly { mspId: string; rootCertificatePem: string }[]) {
     for (const r of roots) {
@@ -33,31 +42,34 @@ export class Membership {
   check(mspId: string, certificatePem: string, at: Date = new Date()): IdentityCheck {
     const cacheKey = `${mspId}\u0000${certificatePem}`;
     const cached = this.cache.get(cacheKey);
-    if (cached && cached.valid) {
-      return cached;
+    // Issuer and signature never change; validity does, so a cached answer holds only inside its window.
+    if (cached && cached.valid && at >= cached.validFrom && at <= cached.validTo) {
+      return cached.check;
     }
     const result = this.verify(mspId, certificatePem, at);
     this.cache.set(cacheKey, result);
-    return result;
+    return result.check;
   }
 
-  private verify(mspId: string, certificatePem: string, at: Date): IdentityCheck {
+  private verify(mspId: string, certificatePem: string, at: Date): CachedCheck {
     const root = this.roots.get(mspId);
     if (!root) {
-      return { valid: false, isPeer: false, reason: `${mspId} is not a member of the channel` };
+      return refused(`${mspId} is not a member of the channel`);
     }
     let cert: X509Certificate;
     try {
       cert = certificateOf(certificatePem).cert;
     } catch {
-      return { valid: false, isPeer: false, reason: 'not an X.509 certificate' };
+      return refused('not an X.509 certificate');
     }
     if (!cert.checkIssued(root) || !cert.verify(root.publicKey)) {
-      return { valid: false, isPeer: false, reason: `certificate was not issued by the CA of ${mspId}` };
+      return refused(`certificate was not issued by the CA of ${mspId}`);
     }
-    if (at < new Date(cert.validFrom) || at > new Date(cert.validTo)) {
-      return { valid: false, isPeer: false, reason: 'certificate is not valid at this time' };
+    const validFrom = new Date(cert.validFrom);
+    const validTo = new Date(cert.validTo);
+    if (at < validFrom || at > validTo) {
+      return refused('certificate is not valid at this time');
     }
-    return { valid: true, isPeer: /(^|\n)OU=peer(\n|$)/.test(cert.subject) };
+    return { check: { valid: true, isPeer: /(^|\n)OU=peer(\n|$)/.test(cert.subject) }, valid: true, validFrom, validTo };
   }
 }

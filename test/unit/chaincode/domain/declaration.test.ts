@@ -63,6 +63,8 @@ describe('domain/declaration', () => {
     ['a negative mass', (d) => ((d.goodsItems as { grossMassKg: string }[])[0]!.grossMassKg = '-1'), 'declaration.goodsItems.0.grossMassKg', /decimal/],
     ['a container with a wrong check digit', (d) => (d.containers = ['CSQU3054384']), 'declaration.containers.0', /ISO 6346/],
     ['a non-calendar invoice date', (d) => ((d.invoice as { date: string }).date = '2026-02-30'), 'declaration.invoice.date', /calendar/],
+    ['an invoice date that is no date', (d) => ((d.invoice as { date: string }).date = 'x'), 'declaration.invoice.date', /YYYY-MM-DD/],
+    ['an invoice date in month 13', (d) => ((d.invoice as { date: string }).date = '2026-13-45'), 'declaration.invoice.date', /calendar/],
     ['an unknown field', (d) => (d.colour = 'red'), 'declaration', /unknown field.*colour/],
     ['a missing field', (d) => delete d.seals, 'declaration.seals', /./],
     ['goods items out of sequence', (d) => ((d.goodsItems as { sequence: number }[])[0]!.sequence = 2), 'declaration.goodsItems', /sequence/],
