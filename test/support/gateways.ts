@@ -144,3 +144,19 @@ export async function startGateways(options: GatewayOptions = {}): Promise<TestG
     },
   };
 }
+
+/**
+ * The three gateways for the calling describe block: started in its before
+ * hook and closed in its after hook. The returned object is filled in once
+ * the before hook has run, so tests use it as they would startGateways'.
+ */
+export function gatewaysForSuite(options: GatewayOptions = {}): TestGateways {
+  const gws = {} as TestGateways;
+  before(async () => {
+    Object.assign(gws, await startGateways(options));
+  });
+  after(async () => {
+    await gws.close();
+  });
+  return gws;
+}

@@ -9,18 +9,12 @@ import {
 } from 'customs-ledger-chaincode/domain';
 import { signDeclaration } from 'customs-ledger-gateway/dist/trader';
 import { newTrader, randomSalts, sampleDeclaration } from '../../../support/fixtures';
-import { startGateways, type TestGateways } from '../../../support/gateways';
+import { gatewaysForSuite } from '../../../support/gateways';
 import { client, expectStatus, lodgeVia } from '../../../support/http-client';
 
 describe('gateway: lodge, get and verify', function () {
   this.timeout(60_000);
-  let gws: TestGateways;
-  before(async () => {
-    gws = await startGateways();
-  });
-  after(async () => {
-    await gws.close();
-  });
+  const gws = gatewaysForSuite();
 
   it('lodges a declaration, returns the record with its commitments, and reads it back with its private fields', async () => {
     const { declaration, salts, ucr, body } = await lodgeVia(gws.NL);

@@ -1,17 +1,11 @@
 import { strict as assert } from 'node:assert';
 import type { ConsignmentRecord } from 'customs-ledger-chaincode/domain';
-import { startGateways, type TestGateways } from '../../../support/gateways';
+import { gatewaysForSuite } from '../../../support/gateways';
 import { client, expectStatus, lodgeVia } from '../../../support/http-client';
 
 describe('gateway: status, history and lists', function () {
   this.timeout(60_000);
-  let gws: TestGateways;
-  before(async () => {
-    gws = await startGateways();
-  });
-  after(async () => {
-    await gws.close();
-  });
+  const gws = gatewaysForSuite();
 
   it('moves a record lodged → risk-assessed → held → released and keeps every version in its history', async () => {
     const { ucr } = await lodgeVia(gws.NL);

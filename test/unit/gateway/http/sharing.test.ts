@@ -1,19 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { fieldsOfCategories, type RecordView, type ShareRecord } from 'customs-ledger-chaincode/domain';
-import { startGateways, type TestGateways } from '../../../support/gateways';
+import { gatewaysForSuite } from '../../../support/gateways';
 import { client, expectStatus, lodgeVia, makeAgreement, type LodgedByHttp } from '../../../support/http-client';
 
 const errorCode = (body: Record<string, unknown>) => (body.error as { code: string }).code;
 
 describe('gateway: agreements and sharing', function () {
   this.timeout(60_000);
-  let gws: TestGateways;
-  before(async () => {
-    gws = await startGateways();
-  });
-  after(async () => {
-    await gws.close();
-  });
+  const gws = gatewaysForSuite();
 
   it('proposes, lists and accepts an agreement through each party\'s own gateway', async () => {
     const id = await makeAgreement(gws, ['NL', 'BE'], { acceptedBy: [] });

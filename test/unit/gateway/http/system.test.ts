@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import request from 'supertest';
-import { startGateways, type TestGateways } from '../../../support/gateways';
+import { gatewaysForSuite } from '../../../support/gateways';
 import { client, expectStatus, lodgeVia } from '../../../support/http-client';
 
 interface Layer {
@@ -49,13 +49,7 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 
 describe('gateway: OpenAPI, metrics, health and audit', function () {
   this.timeout(60_000);
-  let gws: TestGateways;
-  before(async () => {
-    gws = await startGateways();
-  });
-  after(async () => {
-    await gws.close();
-  });
+  const gws = gatewaysForSuite();
 
   it('documents exactly the routes the router serves', async () => {
     const doc = expectStatus(await client(gws.NL).get('//openapi.json'), 200) as { openapi: string; paths: Record<string, Record<string, unknown>> };
@@ -161,13 +155,7 @@ describe('gateway: OpenAPI, metrics, health and audit', function () {
 
 describe('gateway: rate limit', function () {
   this.timeout(60_000);
-  let gws: TestGateways;
-  before(async () => {
-    gws = await startGateways({ limits: { rateLimit: { windowMs: 60_000, limit: 3 } } });
-  });
-  after(async () => {
-    await gws.close();
-  });
+  const gws = gatewaysForSuite({ limits: { rateLimit: { windowMs: 60_000, limit: 3 } } });
 
   it('answers 429 with a coded error once a client exceeds its budget, and keeps /healthz out of it', async () => {
     for (let i = 0; i < 3; i++) {
