@@ -14,6 +14,8 @@ export interface ChannelPeer {
   readonly mspId: string;
   /** blocks this peer has committed */
   readonly height: number;
+  /** the height, or a refusal when the peer cannot be reached (its thread has stopped) */
+  blockHeight(): Promise<number>;
   processProposal(signedProposal: Uint8Array, endorse: boolean): Promise<ProposalResult>;
   txLocation(transactionId: string): Promise<TxLocation | undefined>;
   block(n: number): Promise<Uint8Array | undefined>;

@@ -138,8 +138,12 @@ export class EmbeddedBackend implements LedgerBackend {
     return location ? { transactionId, blockNumber: location.block, validationCode: location.code } : undefined;
   }
 
-  blockHeight(): Promise<number> {
-    return Promise.resolve(this.peer.height);
+  async blockHeight(): Promise<number> {
+    try {
+      return await this.peer.blockHeight();
+    } catch (err) {
+      throw new LedgerError('connect', `peer of ${this.mspId}: ${(err as Error).message}`, undefined, { cause: err });
+    }
   }
 
   async blockBytes(blockNumber: number): Promise<Uint8Array> {

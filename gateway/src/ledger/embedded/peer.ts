@@ -98,6 +98,10 @@ export class EmbeddedPeer extends EventEmitter {
     return this.heightCache;
   }
 
+  blockHeight(): Promise<number> {
+    return Promise.resolve(this.heightCache);
+  }
+
   async close(): Promise<void> {
     await this.commitChain;
     await this.store.close();

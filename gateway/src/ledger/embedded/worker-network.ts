@@ -38,6 +38,11 @@ export class WorkerPeer extends EventEmitter implements ChannelPeer {
     return this.committed;
   }
 
+  blockHeight(): Promise<number> {
+    const stopped = this.network.stopped;
+    return stopped ? Promise.reject(stopped) : Promise.resolve(this.committed);
+  }
+
   /** @internal the worker reported a committed block */
   delivered(event: CommittedBlockEvent): void {
     this.committed = event.number + 1;
@@ -114,6 +119,11 @@ export class WorkerNetwork implements EmbeddedChannel {
       worker.on('message', first);
       worker.once('error', failed);
     });
+  }
+
+  /** why the channel's thread is gone, once it is */
+  get stopped(): Error | undefined {
+    return this.exited;
   }
 
   get channelId(): string {

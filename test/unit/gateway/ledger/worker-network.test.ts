@@ -69,6 +69,8 @@ describe('embedded network in its own thread (WorkerNetwork)', function () {
     const before = await network.heights();
     await network.close();
     await assert.rejects(nl.blockBytes(0), /stopped|thread/);
+    // what /healthz asks: a gateway whose channel is gone must not report its last height as healthy
+    await assert.rejects(nl.blockHeight(), (err: unknown) => err instanceof LedgerError && err.stage === 'connect' && /thread stopped/.test(err.message));
     const reopened = await EmbeddedNetwork.start({ dataDir: dir, channelId: 'customs', members: [NL, BE, DE], syncWrites: false });
     try {
       assert.equal(reopened.orderer.height, before.orderer);
