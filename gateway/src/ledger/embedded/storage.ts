@@ -75,6 +75,22 @@ export type BatchOp =
 
 /** Cached world-state entries (null: known absent) kept at most this many. */
 const STATE_CACHE_LIMIT = 200_000;
+/** Cached private values of the peer's own collections (each a whole declaration, so fewer). */
+const PRIVATE_CACHE_LIMIT = 20_000;
+
+/** Adds to a bounded read cache, dropping its oldest tenth when full. */
+function remember<V>(cache: Map<string, V>, limit: number, key: string, value: V): void {
+  if (cache.size >= limit) {
+    let drop = limit / 10;
+    for (const k of cache.keys()) {
+      cache.delete(k);
+      if (--drop === 0) {
+        break;
+      }
+    }
+  }
+  cache.set(key, value);
+}
 
 export class PeerStore {
   readonly db: Level<string, Uint8Array>;
@@ -84,6 +100,8 @@ export class PeerStore {
    * so entries (and known absences) are never stale.
    */
   private readonly stateCache = new Map<string, StateEntry | null>();
+  /** The same for private values of the peer's collections, kept current by commit() alike. */
+  private readonly privateCache = new Map<string, VersionedValue | null>();
   private generation = 0;
   private pendingReads: Map<string, { resolve: (entry: StateEntry | undefined) => void; reject: (err: Error) => void }[]> | undefined;
   private heightValue: number | undefined;
@@ -173,16 +191,7 @@ export class PeerStore {
   }
 
   private remember(key: string, entry: StateEntry | null): void {
-    if (this.stateCache.size >= STATE_CACHE_LIMIT) {
-      let drop = STATE_CACHE_LIMIT / 10;
-      for (const k of this.stateCache.keys()) {
-        this.stateCache.delete(k);
-        if (--drop === 0) {
-          break;
-        }
-      }
-    }
-    this.stateCache.set(key, entry);
+    remember(this.stateCache, STATE_CACHE_LIMIT, key, entry);
   }
 
   /** Loads these keys into the state cache with one read (a block's validation needs them all). */
@@ -231,8 +240,18 @@ export class PeerStore {
   }
 
   async getPrivate(collection: string, key: string): Promise<VersionedValue | undefined> {
-    const v = await this.pvt.get(collectionKey(collection, key));
-    return v ? decodeVersioned(v) : undefined;
+    const k = collectionKey(collection, key);
+    const cached = this.privateCache.get(k);
+    if (cached !== undefined) {
+      return cached ?? undefined;
+    }
+    const generation = this.generation;
+    const v = await this.pvt.get(k);
+    const value = v ? decodeVersioned(v) : undefined;
+    if (generation === this.generation) {
+      remember(this.privateCache, PRIVATE_CACHE_LIMIT, k, value ?? null);
+    }
+    return value;
   }
 
   async rangePrivate(collection: string, start: string, end: string): Promise<(VersionedValue & { key: string })[]> {
@@ -353,7 +372,7 @@ export class PeerStore {
     return { type: 'put', sublevel: this.meta, key: 'height', value: b };
   }
 
-  /** Writes a whole block's changes atomically (and durably when `sync`), then updates the state cache. */
+  /** Writes a whole block's changes atomically (and durably when `sync`), then updates the read caches. */
   async commit(ops: BatchOp[], sync: boolean, height: number): Promise<void> {
     this.generation += 1;
     // Keys prefixed here and written through the root database: the same bytes as through each sublevel,
@@ -365,6 +384,8 @@ export class PeerStore {
     for (const op of ops) {
       if (op.sublevel === this.state) {
         this.remember(op.key, op.type === 'put' ? ((op as { entry?: StateEntry }).entry ?? decodeState(op.value)) : null);
+      } else if (op.sublevel === this.pvt) {
+        remember(this.privateCache, PRIVATE_CACHE_LIMIT, op.key, op.type === 'put' ? decodeVersioned(op.value) : null);
       }
     }
     this.heightValue = height;
