@@ -7,13 +7,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type * as NetworkModule from './network';
 import type { EmbeddedNetwork } from './network';
 import type { CommittedBlockEvent, EndorsementRefused } from './peer';
-import type { ChannelDescription, WorkerAnswers, WorkerCall, WorkerMessage, WorkerRequest, WorkerStart } from './worker-protocol';
+import type { ChannelDescription, ChannelHeights, WorkerAnswers, WorkerCall, WorkerMessage, WorkerRequest, WorkerStart } from './worker-protocol';
 
 const port = parentPort;
 if (!port) {
   throw new Error('network-worker.js runs only as a worker thread');
 }
 const post = (message: WorkerMessage): void => port.postMessage(message);
+
+const heightsOf = (network: EmbeddedNetwork): ChannelHeights => ({
+  orderer: network.orderer.height,
+  peers: Object.fromEntries(network.allPeers().map((p) => [p.mspId, p.height])),
+});
 
 async function answer(network: EmbeddedNetwork, call: WorkerCall): Promise<WorkerAnswers[WorkerCall['op']]> {
   switch (call.op) {
@@ -28,7 +33,7 @@ async function answer(network: EmbeddedNetwork, call: WorkerCall): Promise<Worke
     case 'block':
       return network.peer(call.mspId).block(call.n);
     case 'heights':
-      return { orderer: network.orderer.height, peers: Object.fromEntries(network.allPeers().map((p) => [p.mspId, p.height])) };
+      return heightsOf(network);
     case 'settled':
       return network.settled();
     case 'close':
@@ -82,7 +87,7 @@ async function main(): Promise<void> {
     members,
     wallets: Object.fromEntries(members.map((m) => [m, network.wallet(m)])),
     rootCertificates: Object.fromEntries(members.map((m) => [m, network.rootCertificate(m)])),
-    heights: { orderer: network.orderer.height, peers: Object.fromEntries(network.allPeers().map((p) => [p.mspId, p.height])) },
+    heights: heightsOf(network),
   };
   post({ kind: 'ready', channel });
 }

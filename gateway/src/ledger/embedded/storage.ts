@@ -174,40 +174,33 @@ export class PeerStore {
     const pending = this.pendingReads!;
     this.pendingReads = undefined;
     const keys = [...pending.keys()];
-    const generation = this.generation;
-    this.state.getMany(keys).then(
-      (values) => {
-        keys.forEach((key, i) => {
-          const v = values[i];
-          const entry = v ? decodeState(v) : undefined;
-          if (generation === this.generation) {
-            this.remember(key, entry ?? null);
-          }
-          pending.get(key)!.forEach((w) => w.resolve(entry));
-        });
-      },
+    this.loadStates(keys).then(
+      (entries) => keys.forEach((key, i) => pending.get(key)!.forEach((w) => w.resolve(entries[i]))),
       (err: unknown) => pending.forEach((waiting) => waiting.forEach((w) => w.reject(err instanceof Error ? err : new Error(String(err))))),
     );
-  }
-
-  private remember(key: string, entry: StateEntry | null): void {
-    remember(this.stateCache, STATE_CACHE_LIMIT, key, entry);
   }
 
   /** Loads these keys into the state cache with one read (a block's validation needs them all). */
   async prefetchState(keys: Iterable<string>): Promise<void> {
     const missing = [...new Set(keys)].filter((k) => !this.stateCache.has(k));
-    if (missing.length === 0) {
-      return;
+    if (missing.length > 0) {
+      await this.loadStates(missing);
     }
+  }
+
+  /** These keys' entries with one getMany, remembered unless a commit ran meanwhile (they may be stale then). */
+  private async loadStates(keys: string[]): Promise<(StateEntry | undefined)[]> {
     const generation = this.generation;
-    const values = await this.state.getMany(missing);
+    const values = await this.state.getMany(keys);
+    const entries = values.map((v) => (v ? decodeState(v) : undefined));
     if (generation === this.generation) {
-      missing.forEach((k, i) => {
-        const v = values[i];
-        this.remember(k, v ? decodeState(v) : null);
-      });
+      keys.forEach((key, i) => this.rememberState(key, entries[i] ?? null));
     }
+    return entries;
+  }
+
+  private rememberState(key: string, entry: StateEntry | null): void {
+    remember(this.stateCache, STATE_CACHE_LIMIT, key, entry);
   }
 
   /** Transient private data of several transactions' collections, with one read. */
@@ -383,7 +376,7 @@ export class PeerStore {
     await this.db.batch(batch, { sync } as never);
     for (const op of ops) {
       if (op.sublevel === this.state) {
-        this.remember(op.key, op.type === 'put' ? ((op as { entry?: StateEntry }).entry ?? decodeState(op.value)) : null);
+        this.rememberState(op.key, op.type === 'put' ? ((op as { entry?: StateEntry }).entry ?? decodeState(op.value)) : null);
       } else if (op.sublevel === this.pvt) {
         remember(this.privateCache, PRIVATE_CACHE_LIMIT, op.key, op.type === 'put' ? decodeVersioned(op.value) : null);
       }
