@@ -5,7 +5,6 @@
  * ledger goes through here; nothing else calls JSON.stringify on such data.
  */
 import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
 import canonicalizeImpl from 'canonicalize';
 
 /**
@@ -37,7 +36,7 @@ export function canonicalBytes(value: unknown): Buffer {
 
 /** Lowercase hex SHA-256 of bytes or of a UTF-8 string. */
 export function sha256Hex(data: Uint8Array | string): string {
-  return oneShotHash ? oneShotHash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
+  return oneShotHash ? oneShotHash('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
 }
 
 /** SHA-256 of the canonical JSON of a value. */

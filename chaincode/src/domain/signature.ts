@@ -43,9 +43,10 @@ const native: NativeSecp256k1 | undefined = (() => {
  * Keccak team, about four times ethers' JavaScript here); a verification
  * hashes four times. Without the binding, ethers' keccak256: the same digest.
  */
-const nativeKeccak: ((algorithm: 'keccak256') => { update(data: Uint8Array): { digest(): Buffer } }) | undefined = (() => {
+type KeccakBinding = (algorithm: 'keccak256') => { update(data: Buffer): { digest(): Buffer } };
+const nativeKeccak: KeccakBinding | undefined = (() => {
   try {
-    return createRequire(__filename)('keccak/bindings') as (algorithm: 'keccak256') => { update(data: Uint8Array): { digest(): Buffer } };
+    return createRequire(__filename)('keccak/bindings') as KeccakBinding;
   } catch {
     return undefined;
   }
