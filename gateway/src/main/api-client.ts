@@ -19,7 +19,12 @@ export class ApiError extends Error {
   }
 }
 
-const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) };
+// An idle socket needs a timeout of its own: node's agent shortens it to just
+// under the server's `Keep-Alive: timeout=N` hint, but only when one is set.
+// Without it a socket that sat idle past the server's keep-alive window is
+// reused after the server closed it, and the request fails with ECONNRESET.
+const agentOptions = { keepAlive: true, maxSockets: 64, timeout: 60_000 };
+const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
 
 /**
  * Requests go through node:http with keep-alive agents: on this machine that
