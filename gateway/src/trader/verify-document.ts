@@ -38,12 +38,17 @@ export async function verifyDocument(
   options: { channelId: string; salts?: Salts },
 ): Promise<DocumentVerification> {
   const declaration = parseDeclaration(document);
+  // Each ledger query is answered by the peer while this process hashes and checks signatures; it is
+  // awaited below, and marked handled now so that a throw in between leaves no unhandled rejection.
+  const recordQuery = source.getRecord(declaration.ucr);
+  recordQuery.catch(() => undefined);
   const declarationHash = declarationHashOf(declaration);
-  const record = await source.getRecord(declaration.ucr);
+  const record = await recordQuery;
   if (!record) {
     return { match: false, ucr: declaration.ucr, declarationHash, recordedDeclarationHash: null, lodgeTxId: null, blockNumber: null, committedAt: null, originator: null, signer: null };
   }
-  const status = await source.transactionStatus(record.lodgeTxId);
+  const statusQuery = source.transactionStatus(record.lodgeTxId);
+  statusQuery.catch(() => undefined);
   const signer =
     record.trader !== null && record.traderSignature !== null
       ? {
@@ -56,6 +61,8 @@ export async function verifyDocument(
           ),
         }
       : null;
+  const sent = options.salts ? fieldHashes(declaration, options.salts) : undefined;
+  const status = await statusQuery;
   const result: DocumentVerification = {
     match: record.declarationHash === declarationHash,
     ucr: record.ucr,
@@ -67,8 +74,7 @@ export async function verifyDocument(
     originator: record.originator,
     signer,
   };
-  if (options.salts) {
-    const sent = fieldHashes(declaration, options.salts);
+  if (sent) {
     result.mismatchedFields = DECLARATION_FIELDS.filter((f) => sent[f] !== record.fieldHashes[f]);
   }
   return result;
