@@ -26,6 +26,7 @@ import { createServer, FileTokenStore, ROLES } from '../http';
 import { backends, fabricModule, WorkerNetwork, type LedgerBackend } from '../ledger';
 import { splitCompositeKey } from '../ledger/embedded/keys';
 import { readBlock, readEnvelope } from '../ledger/fabric-format/block-reader';
+import { ApiClient } from '../main/api-client';
 import { randomSalts } from '../service/salts';
 import { lodgementBody, recordSources, signDeclaration, verifyDocument } from '../trader';
 import { benchDeclaration, type LoadResult, type LoadTask } from './load-client';
@@ -79,6 +80,23 @@ async function inProcessLatency(fn: () => Promise<unknown>, n: number): Promise<
     latencies.push(nowMs() - t);
   }
   return summarize(latencies);
+}
+
+/**
+ * The floor under a read's latency on this machine: a bare Express app
+ * answering a GET with the same JSON body, one request at a time from the
+ * load process, as the point reads are made.
+ */
+async function bareReadLatency(load: LoadProcess, body: unknown, n: number): Promise<LatencySummary> {
+  const app = express();
+  app.get('/answer', (_req, res) => void res.json(body));
+  const server = createHttpServer(app);
+  const url = await listen(server);
+  try {
+    return (await load.run({ kind: 'read', url, path: '/answer', n })).latency;
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
 }
 
 /** A run of blocks: its first and last block, its transactions and the P-256 signatures the replay verifies in it. */
@@ -200,11 +218,17 @@ async function main(): Promise<void> {
   out();
   const point = await load.run({ kind: 'read', url, token, path: `/api/v1/consignments/${sampleUcr}`, n: quick ? 100 : 500 });
   const page = await load.run({ kind: 'read', url, token, path: '/api/v1/consignments?by=office&value=NLRTM&pageSize=50', n: quick ? 30 : 100 });
-  results['point read'] = point;
-  results['list page of 50'] = page;
-  out('reads through the REST gateway');
-  out(`  point read (record + private fields)   p50 ${fmt(point.latency.p50, 2)} ms   p99 ${fmt(point.latency.p99, 2)} ms`);
-  out(`  list page of 50 records               p50 ${fmt(page.latency.p50, 2)} ms   p99 ${fmt(page.latency.p99, 2)} ms`);
+  const reader = new ApiClient(url, token);
+  const pointFloor = await bareReadLatency(load, await reader.get(`/api/v1/consignments/${sampleUcr}`), quick ? 100 : 500);
+  const pageFloor = await bareReadLatency(load, await reader.get('/api/v1/consignments?by=office&value=NLRTM&pageSize=50'), quick ? 30 : 100);
+  results['point read'] = { ...point, bareExpress: pointFloor };
+  results['list page of 50'] = { ...page, bareExpress: pageFloor };
+  out('reads through the REST gateway, one at a time; beside each, a bare Express app answering the same JSON');
+  for (const [label, r, floor] of [['point read (record + private fields)', point, pointFloor], ['list page of 50 records', page, pageFloor]] as const) {
+    out(
+      `  ${label.padEnd(37)} p50 ${fmt(r.latency.p50, 2)} ms   p99 ${fmt(r.latency.p99, 2)} ms   bare Express p50 ${fmt(floor.p50, 2)} ms: ratio ${fmt(floor.p50 / r.latency.p50, 2)}`,
+    );
+  }
   out();
 
   const height = await backend.blockHeight();

@@ -15,7 +15,7 @@ import { nowMs, summarize, type LatencySummary } from './stats';
 export type LoadTask =
   | { kind: 'closed'; url: string; token: string; signed: boolean; n: number; concurrency: number; channel: string; authority: string }
   | { kind: 'open'; url: string; token: string; n: number; rate: number; channel: string; authority: string }
-  | { kind: 'read'; url: string; token: string; path: string; n: number }
+  | { kind: 'read'; url: string; token?: string; path: string; n: number }
   | { kind: 'post'; url: string; token?: string; path: string; body: unknown; n: number; concurrency: number };
 
 export interface LoadResult {
