@@ -233,7 +233,7 @@ function fastRecord(u: unknown): ConsignmentRecord | undefined {
 /** JSON text of a state value, or a DocumentError. */
 export function jsonOfBytes(bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
+    return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as unknown;
   } catch {
     throw new DocumentError('not JSON');
   }

@@ -208,7 +208,7 @@ export class LedgerReplayer {
     }
     const verdicts = await prepared.verdicts();
     this.rememberTraderVerdicts(verdicts);
-    const headerHash = hex(blockHeaderHash(block.number, block.previousHash, block.dataHash));
+    const headerHash = hex(prepared.header ? sha256(prepared.header) : blockHeaderHash(block.number, block.previousHash, block.dataHash));
     if (block.number !== n) {
       report(blockSite, 'block-number', `block ${n} of the store says it is block ${block.number}`);
     }
@@ -236,13 +236,15 @@ export class LedgerReplayer {
     }
     // Every envelope was decoded once, ahead; read what their validation needs from the replayed state in one go.
     const decoded = prepared.transactions;
-    const transactionsOk = decoded.filter((d): d is ReadTransaction => !(d instanceof Error));
-    await this.state.prefetch(
-      transactionsOk
-        .filter((tx) => tx.chaincode === options.chaincode)
-        .flatMap((tx) => [...tx.rwset.reads.map((r) => r.key), ...tx.rwset.writes.map((w) => w.key), ...tx.rwset.metadataWrites.map((m) => m.key)]),
-      transactionsOk.map((tx) => tx.transactionId),
-    );
+    if (!this.state.inMemory) {
+      const transactionsOk = decoded.filter((d): d is ReadTransaction => !(d instanceof Error));
+      await this.state.prefetch(
+        transactionsOk
+          .filter((tx) => tx.chaincode === options.chaincode)
+          .flatMap((tx) => [...tx.rwset.reads.map((r) => r.key), ...tx.rwset.writes.map((w) => w.key), ...tx.rwset.metadataWrites.map((m) => m.key)]),
+        transactionsOk.map((tx) => tx.transactionId),
+      );
+    }
     const first = decoded[0];
     const cutAt = first && !(first instanceof Error) ? first.timestamp : blockTime(block);
     // configtxgen's genesis block carries no orderer signature: an unsigned genesis block is trusted by its hash alone.
@@ -375,7 +377,7 @@ export class LedgerReplayer {
     if (tx.headerType !== common.HeaderType.ENDORSER_TRANSACTION) {
       return;
     }
-    const expected = sha256(Buffer.concat([tx.nonce, tx.creatorBytes])).toString('hex');
+    const expected = createHash('sha256').update(tx.nonce).update(tx.creatorBytes).digest('hex');
     if (expected !== tx.transactionId) {
       report(`transaction id ${tx.transactionId} is not derived from its nonce and creator`);
     }
@@ -413,12 +415,14 @@ export class LedgerReplayer {
     for (const { namespace, rwset } of tx.namespaces) {
       const ns = stateNamespace(namespace, chaincode);
       for (const w of rwset.writes) {
-        const before = await this.state.get(w.key, ns);
+        const known = this.state.peek(w.key, ns);
+        const before = known === undefined ? await this.state.get(w.key, ns) : known;
         this.state.put(w.key, w.value === null ? null : { value: w.value, version, validationParameter: before?.validationParameter ?? null }, ns);
       }
       for (const m of rwset.metadataWrites) {
         this.state.markValidationParameterUpdated(m.key, ns);
-        const current = await this.state.get(m.key, ns);
+        const known = this.state.peek(m.key, ns);
+        const current = known === undefined ? await this.state.get(m.key, ns) : known;
         if (current) {
           this.state.put(m.key, { ...current, validationParameter: m.validationParameter && m.validationParameter.length > 0 ? m.validationParameter : null }, ns);
         }

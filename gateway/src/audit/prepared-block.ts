@@ -31,6 +31,8 @@ export interface PreparedBlock {
   position: number;
   /** the decoded block, or why it cannot be read */
   block: ReadBlock | Error;
+  /** the block's header as Fabric hashes it (ASN.1 DER of number, previous hash and data hash), when it can be read */
+  header?: Uint8Array;
   /** per envelope: the decoded transaction, or why it cannot be decoded */
   transactions: (ReadTransaction | Error)[];
   /** the verdicts of the block's signature checks, when the replay reaches it */
@@ -107,5 +109,5 @@ export function prepareBlock(position: number, bytes: Uint8Array, preparation: P
       endorsements: endorsements.map((list) => list.map((i) => v.p256[i] === true)),
       trader: new Map(trader.map((key, i) => [key, v.trader[i] === true])),
     }));
-  return { position, block, transactions, verdicts };
+  return { position, block, header, transactions, verdicts };
 }

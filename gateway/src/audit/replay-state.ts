@@ -109,10 +109,75 @@ const splitNsId = (id: string): { namespace: string; key: string } => {
   return { namespace: id.slice(0, i), key: id.slice(i + 1) };
 };
 
+/** Whether a namespace is kept as the audited chaincode's: undefined, or "" (whose nsIds are the same). */
+const isOwn = (namespace: string | undefined): namespace is undefined | '' => namespace === undefined || namespace === '';
+
+/**
+ * Entries by key and namespace: the audited chaincode's keys as they are
+ * (the lookups of every transaction, on key strings whose hash the engine
+ * keeps), other namespaces' by nsId.
+ */
+class NsMap<T> {
+  readonly own = new Map<string, T>();
+  readonly others = new Map<string, T>();
+
+  get size(): number {
+    return this.own.size + this.others.size;
+  }
+
+  has(key: string, namespace: string | undefined): boolean {
+    return isOwn(namespace) ? this.own.has(key) : this.others.has(nsId(namespace, key));
+  }
+
+  get(key: string, namespace: string | undefined): T | undefined {
+    return isOwn(namespace) ? this.own.get(key) : this.others.get(nsId(namespace, key));
+  }
+
+  set(key: string, namespace: string | undefined, value: T): void {
+    if (isOwn(namespace)) {
+      this.own.set(key, value);
+    } else {
+      this.others.set(nsId(namespace, key), value);
+    }
+  }
+
+  clear(): void {
+    this.own.clear();
+    this.others.clear();
+  }
+
+}
+
 function makeSub(db: Level<string, Uint8Array>, name: string) {
   return db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' });
 }
 type Sub = ReturnType<typeof makeSub>;
+
+/**
+ * Where a cached range is filed: its namespace and the common prefix of its
+ * start and end up to the last NUL (composite keys' separator), as an nsId.
+ * Every key of the range begins with that prefix, so a change of a key can
+ * only touch the ranges filed under one of its own prefixes ending in NUL.
+ */
+function rangeBucket(namespace: string, start: string, end: string): string {
+  let common = 0;
+  if (end !== '') {
+    const limit = Math.min(start.length, end.length);
+    while (common < limit && start.charCodeAt(common) === end.charCodeAt(common)) {
+      common += 1;
+    }
+  }
+  return nsId(namespace, common === 0 ? '' : start.slice(0, start.lastIndexOf('\u0000', common - 1) + 1));
+}
+
+/** Ranges of more entries are not cached; nor more ranges than this. */
+const RANGE_CACHE_ENTRIES = 1_000;
+const RANGE_CACHE_RANGES = 4_096;
+/**
+ * A key (UTF-8 from a block) lies under its range's bucket as a string when the bucket is
+ * whole code points; a bucket holding UTF-16 surrogates is not trusted to, and its range not cached.
+ */
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Blocks replayed before their changes are written (with the position reached) in one batch. */
 const FLUSH_BLOCKS = 128;
@@ -130,16 +195,16 @@ export class ReplayState {
   private readonly meta: Sub;
   private readonly findingLog: Sub;
   // the block being replayed
-  private pending = new Map<string, StateValue | null>();
+  private pending = new NsMap<StateValue | null>();
   private pendingHashes = new Map<string, PrivateHash | null>();
   private pendingTxIds = new Map<string, Version>();
   private pendingConfigBlock: number | undefined;
   /** Keys whose validation parameter a valid transaction of the block being replayed set. */
-  private parameterUpdated = new Set<string>();
+  private parameterUpdated = new NsMap<true>();
   // blocks replayed, not yet written
   private unwritten = {
     blocks: 0,
-    state: new Map<string, StateValue | null>(),
+    state: new NsMap<StateValue | null>(),
     hashes: new Map<string, PrivateHash | null>(),
     txIds: new Map<string, Version>(),
     findings: [] as Finding[],
@@ -147,7 +212,7 @@ export class ReplayState {
     configBlock: undefined as number | undefined,
   };
   /** Committed entries read or written so far (null: known absent); kept bounded. */
-  private readonly committed = new Map<string, StateValue | null>();
+  private readonly committed = new NsMap<StateValue | null>();
   private readonly committedHashes = new Map<string, PrivateHash | null>();
   private readonly knownTxIds = new Map<string, Version | null>();
   /**
@@ -157,6 +222,14 @@ export class ReplayState {
    */
   private complete = false;
   private findingCount = 0;
+  /**
+   * Ranges read so far, as the committed blocks left them (the block being
+   * replayed is merged in on every read), by namespace, start and end; a
+   * committed change drops the ranges of its bucket (see rangeBucket).
+   */
+  private readonly ranges = new Map<string, { entries: { key: string; entry: StateValue }[]; bucket: string }>();
+  /** the cache keys of `ranges` by bucket */
+  private readonly rangeBuckets = new Map<string, Set<string>>();
 
   private constructor(private readonly db: Level<string, Uint8Array>) {
     const sub = (name: string): Sub => makeSub(db, name);
@@ -220,20 +293,33 @@ export class ReplayState {
 
   // ---- reads (the block being replayed included) ----------------------------------
 
+  /** True while every entry is held in memory (see `complete`): reads then need no database and prefetch() does nothing. */
+  get inMemory(): boolean {
+    return this.complete;
+  }
+
+  /**
+   * A key as far as memory knows it, without waiting: its entry, null when it
+   * does not exist, undefined when only the database can say (then get() reads it).
+   */
+  peek(key: string, namespace?: string): StateValue | null | undefined {
+    const p = this.pending.has(key, namespace) ? this.pending.get(key, namespace) : this.unwritten.state.get(key, namespace);
+    if (p !== undefined) {
+      return p;
+    }
+    const cached = this.committed.get(key, namespace);
+    return cached !== undefined ? cached : this.complete ? null : undefined;
+  }
+
   /** A key of the audited chaincode's namespace, or of `namespace` when given. */
   async get(key: string, namespace?: string): Promise<StateValue | undefined> {
-    const id = nsId(namespace, key);
-    const p = this.pending.has(id) ? this.pending.get(id) : this.unwritten.state.get(id);
-    if (p !== undefined) {
-      return p ?? undefined;
+    const known = this.peek(key, namespace);
+    if (known !== undefined) {
+      return known ?? undefined;
     }
-    const cached = this.committed.get(id);
-    if (cached !== undefined || this.complete) {
-      return cached ?? undefined;
-    }
-    const v = namespace === undefined ? await this.state.get(key) : await this.nsState.get(id);
+    const v = namespace === undefined ? await this.state.get(key) : await this.nsState.get(nsId(namespace, key));
     const entry = v ? decodeState(v) : null;
-    this.remember(this.committed, id, entry);
+    this.rememberState(key, namespace, entry);
     return entry ?? undefined;
   }
 
@@ -242,8 +328,8 @@ export class ReplayState {
     if (this.complete) {
       return;
     }
-    const known = (id: string): boolean => this.committed.has(id) || this.pending.has(id) || this.unwritten.state.has(id);
-    const missingKeys = [...new Set(keys)].filter((k) => !known(nsId(undefined, k)));
+    const known = (k: string): boolean => this.committed.has(k, undefined) || this.pending.has(k, undefined) || this.unwritten.state.has(k, undefined);
+    const missingKeys = [...new Set(keys)].filter((k) => !known(k));
     const missingTx = [...new Set(txIds)].filter((t) => t !== '' && !this.knownTxIds.has(t) && !this.unwritten.txIds.has(t));
     const [values, locations] = await Promise.all([
       missingKeys.length > 0 ? this.state.getMany(missingKeys) : Promise.resolve([]),
@@ -251,12 +337,20 @@ export class ReplayState {
     ]);
     missingKeys.forEach((k, i) => {
       const v = values[i];
-      this.remember(this.committed, nsId(undefined, k), v ? decodeState(v) : null);
+      this.rememberState(k, undefined, v ? decodeState(v) : null);
     });
     missingTx.forEach((t, i) => {
       const v = locations[i];
       this.remember(this.knownTxIds, t, v ? { block: Buffer.from(v).readUInt32BE(0), tx: Buffer.from(v).readUInt32BE(4) } : null);
     });
+  }
+
+  private rememberState(key: string, namespace: string | undefined, value: StateValue | null): void {
+    if (this.committed.size >= 200_000) {
+      this.committed.clear();
+      this.complete = false;
+    }
+    this.committed.set(key, namespace, value);
   }
 
   private remember<T>(cache: Map<string, T>, key: string, value: T): void {
@@ -269,26 +363,28 @@ export class ReplayState {
 
   /** Keys in [start, end) ("" end: to the last key), in key order, of the audited chaincode's namespace or of `namespace`. */
   async range(start: string, end: string, namespace?: string): Promise<{ key: string; entry: StateValue }[]> {
-    // Earlier blocks' changes are written first: then only this block's are merged with the database's keys.
-    await this.flush();
-    const merged = new Map<string, StateValue>();
-    if (namespace === undefined) {
-      const options = end === '' ? { gte: start } : { gte: start, lt: end };
-      for await (const [key, value] of this.state.iterator(options)) {
-        merged.set(key, decodeState(value));
-      }
-    } else {
-      const options = { gte: nsId(namespace, start), lt: end === '' ? `${namespace}\u0001` : nsId(namespace, end) };
-      for await (const [id, value] of this.nsState.iterator(options)) {
-        merged.set(splitNsId(id).key, decodeState(value));
+    const ns = namespace ?? '';
+    const cacheKey = `${ns}\u0000${start}\u0000${end}`;
+    let committed = namespace === '' ? undefined : this.ranges.get(cacheKey)?.entries;
+    if (!committed) {
+      committed = await this.committedRange(start, end, namespace);
+      if (namespace !== '') {
+        this.cacheRange(cacheKey, rangeBucket(ns, start, end), committed);
       }
     }
-    for (const [id, p] of this.pending) {
-      const { namespace: ns, key } = splitNsId(id);
-      if (ns !== (namespace ?? '')) {
+    // The block being replayed: only its keys under the range's common prefix can fall in it.
+    const bucket = rangeBucket(ns, start, end);
+    let merged: Map<string, StateValue> | undefined;
+    const own = isOwn(namespace);
+    const prefix = SURROGATE.test(bucket) ? nsId(ns, '') : bucket;
+    const under = own ? prefix.slice(1) : prefix;
+    for (const [id, p] of own ? this.pending.own : this.pending.others) {
+      if (!id.startsWith(under)) {
         continue;
       }
+      const key = own ? id : id.slice(ns.length + 1);
       if (compareKeys(key, start) >= 0 && (end === '' || compareKeys(key, end) < 0)) {
+        merged ??= new Map(committed.map(({ key: k, entry }) => [k, entry]));
         if (p) {
           merged.set(key, p);
         } else {
@@ -296,7 +392,58 @@ export class ReplayState {
         }
       }
     }
+    if (!merged) {
+      return committed.slice();
+    }
     return [...merged.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([key, entry]) => ({ key, entry }));
+  }
+
+  /** A range as the blocks before the one being replayed left it: their changes written first, then read from the database. */
+  private async committedRange(start: string, end: string, namespace: string | undefined): Promise<{ key: string; entry: StateValue }[]> {
+    await this.flush();
+    const out: { key: string; entry: StateValue }[] = [];
+    if (namespace === undefined) {
+      const options = end === '' ? { gte: start } : { gte: start, lt: end };
+      for await (const [key, value] of this.state.iterator(options)) {
+        out.push({ key, entry: decodeState(value) });
+      }
+    } else {
+      const options = { gte: nsId(namespace, start), lt: end === '' ? `${namespace}\u0001` : nsId(namespace, end) };
+      for await (const [id, value] of this.nsState.iterator(options)) {
+        out.push({ key: splitNsId(id).key, entry: decodeState(value) });
+      }
+    }
+    return out;
+  }
+
+  private cacheRange(cacheKey: string, bucket: string, entries: { key: string; entry: StateValue }[]): void {
+    if (entries.length > RANGE_CACHE_ENTRIES || SURROGATE.test(bucket)) {
+      return;
+    }
+    if (this.ranges.size >= RANGE_CACHE_RANGES) {
+      this.ranges.clear();
+      this.rangeBuckets.clear();
+    }
+    this.ranges.set(cacheKey, { entries, bucket });
+    let keys = this.rangeBuckets.get(bucket);
+    if (!keys) {
+      keys = new Set();
+      this.rangeBuckets.set(bucket, keys);
+    }
+    keys.add(cacheKey);
+  }
+
+  /** Drops the cached ranges a committed change of `id` (an nsId) may fall in: those whose bucket is a prefix of it. */
+  private invalidateRanges(id: string): void {
+    for (let i = id.indexOf('\u0000'); i >= 0; i = id.indexOf('\u0000', i + 1)) {
+      const keys = this.rangeBuckets.get(id.slice(0, i + 1));
+      if (keys) {
+        for (const k of keys) {
+          this.ranges.delete(k);
+        }
+        this.rangeBuckets.delete(id.slice(0, i + 1));
+      }
+    }
   }
 
   async getPrivateHash(collection: string, keyHashHex: string, namespace?: string): Promise<PrivateHash | undefined> {
@@ -315,13 +462,19 @@ export class ReplayState {
     return hash ?? undefined;
   }
 
-  async transactionLocation(txId: string): Promise<Version | undefined> {
+  /** Where a transaction id was used, as far as memory knows: its place, null when unused, undefined when only the database can say. */
+  peekTransaction(txId: string): Version | null | undefined {
     const p = this.pendingTxIds.get(txId) ?? this.unwritten.txIds.get(txId);
     if (p) {
       return p;
     }
     const known = this.knownTxIds.get(txId);
-    if (known !== undefined || this.complete) {
+    return known !== undefined ? known : this.complete ? null : undefined;
+  }
+
+  async transactionLocation(txId: string): Promise<Version | undefined> {
+    const known = this.peekTransaction(txId);
+    if (known !== undefined) {
       return known ?? undefined;
     }
     const v = await this.txIds.get(txId);
@@ -333,16 +486,16 @@ export class ReplayState {
   // ---- writes into the block being replayed ------------------------------------------
 
   markValidationParameterUpdated(key: string, namespace?: string): void {
-    this.parameterUpdated.add(nsId(namespace, key));
+    this.parameterUpdated.set(key, namespace, true);
   }
 
   /** Whether an earlier valid transaction of this block set the key's validation parameter. */
   validationParameterUpdatedInBlock(key: string, namespace?: string): boolean {
-    return this.parameterUpdated.has(nsId(namespace, key));
+    return this.parameterUpdated.has(key, namespace);
   }
 
   put(key: string, value: StateValue | null, namespace?: string): void {
-    this.pending.set(nsId(namespace, key), value);
+    this.pending.set(key, namespace, value);
   }
 
   putPrivateHash(collection: string, keyHashHex: string, hash: PrivateHash | null, namespace?: string): void {
@@ -360,9 +513,20 @@ export class ReplayState {
    */
   async commitBlock(position: ReplayPosition, findings: readonly Finding[]): Promise<void> {
     const u = this.unwritten;
-    for (const [id, v] of this.pending) {
-      u.state.set(id, v);
-      this.remember(this.committed, id, v);
+    for (const [key, v] of this.pending.own) {
+      u.state.set(key, undefined, v);
+      this.rememberState(key, undefined, v);
+      if (this.ranges.size > 0) {
+        this.invalidateRanges(nsId(undefined, key));
+      }
+    }
+    for (const [id, v] of this.pending.others) {
+      const { namespace, key } = splitNsId(id);
+      u.state.set(key, namespace, v);
+      this.rememberState(key, namespace, v);
+      if (this.ranges.size > 0) {
+        this.invalidateRanges(id);
+      }
     }
     for (const [id, h] of this.pendingHashes) {
       u.hashes.set(id, h);
@@ -376,8 +540,8 @@ export class ReplayState {
     u.position = position;
     u.configBlock = this.pendingConfigBlock ?? u.configBlock;
     u.blocks += 1;
-    this.pending = new Map();
-    this.parameterUpdated = new Set();
+    this.pending = new NsMap();
+    this.parameterUpdated = new NsMap();
     this.pendingHashes = new Map();
     this.pendingTxIds = new Map();
     this.pendingConfigBlock = undefined;
@@ -393,10 +557,11 @@ export class ReplayState {
       return;
     }
     const ops: { type: 'put' | 'del'; sublevel: Sub; key: string; value?: Uint8Array }[] = [];
-    for (const [id, v] of u.state) {
-      const { namespace, key } = splitNsId(id);
-      const [sublevel, at] = namespace === '' ? [this.state, key] : [this.nsState, id];
-      ops.push(v ? { type: 'put', sublevel, key: at, value: encodeState(v) } : { type: 'del', sublevel, key: at });
+    for (const [key, v] of u.state.own) {
+      ops.push(v ? { type: 'put', sublevel: this.state, key, value: encodeState(v) } : { type: 'del', sublevel: this.state, key });
+    }
+    for (const [id, v] of u.state.others) {
+      ops.push(v ? { type: 'put', sublevel: this.nsState, key: id, value: encodeState(v) } : { type: 'del', sublevel: this.nsState, key: id });
     }
     for (const [id, h] of u.hashes) {
       const { namespace, key } = splitNsId(id);
@@ -427,7 +592,7 @@ export class ReplayState {
     this.findingCount = count;
     this.unwritten = {
       blocks: 0,
-      state: new Map(),
+      state: new NsMap(),
       hashes: new Map(),
       txIds: new Map(),
       findings: [],

@@ -51,7 +51,8 @@ export const compositeKey = createCompositeKey;
 
 /** Reads and parses a document from the state; reports and returns undefined when it is not one. */
 export async function readDocument<T>(ctx: RuleContext, key: string, parse: (u: unknown) => T): Promise<T | undefined> {
-  const entry = await ctx.state.get(key);
+  const known = ctx.state.peek(key);
+  const entry = known === undefined ? await ctx.state.get(key) : known;
   return entry ? parseOrReport(ctx, entry.value, parse) : undefined;
 }
 

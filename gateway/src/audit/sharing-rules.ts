@@ -13,7 +13,8 @@ import { IMPLICIT_PREFIX } from './transaction-validation';
 export async function checkShareWrites(ctx: RuleContext): Promise<void> {
   for (const w of writesOf(ctx.tx, 'share')) {
     const where = `share ${w.attributes.join('/')}`;
-    if (await ctx.state.get(w.key)) {
+    const known = ctx.state.peek(w.key);
+    if (known === undefined ? await ctx.state.get(w.key) : known) {
       ctx.report('share-record', `${where} was ${w.value === null ? 'deleted' : 'rewritten'} after it was made`);
     }
     if (w.value === null) {

@@ -12,19 +12,32 @@ export interface Endorsing {
   isPeer: boolean;
 }
 
-function matches(principal: msp.MSPPrincipal | undefined, e: Endorsing): boolean {
-  if (!principal || principal.getPrincipalClassification() !== msp.MSPPrincipal.Classification.ROLE) {
-    return false;
+/** A policy's principal, read once: a role of an organisation, another classification (never matched), or unreadable (evaluating it fails). */
+type Principal = { mspId: string; role: number } | 'other' | 'unreadable' | undefined;
+
+function readPrincipal(principal: msp.MSPPrincipal): Principal {
+  if (principal.getPrincipalClassification() !== msp.MSPPrincipal.Classification.ROLE) {
+    return 'other';
   }
-  const role = msp.MSPRole.deserializeBinary(principal.getPrincipal_asU8());
-  if (role.getMspIdentifier() !== e.mspId) {
-    return false;
+  try {
+    const role = msp.MSPRole.deserializeBinary(principal.getPrincipal_asU8());
+    return { mspId: role.getMspIdentifier(), role: role.getRole() };
+  } catch {
+    return 'unreadable';
   }
-  const type = role.getRole();
-  return type === msp.MSPRole.MSPRoleType.MEMBER || (type === msp.MSPRole.MSPRoleType.PEER && e.isPeer);
 }
 
-function evaluate(rule: common.SignaturePolicy, principals: msp.MSPPrincipal[], endorsers: readonly Endorsing[], used: boolean[]): boolean {
+function matches(principal: Principal, e: Endorsing): boolean {
+  if (principal === 'unreadable') {
+    throw new Error('the principal is not an MSPRole');
+  }
+  if (principal === undefined || principal === 'other' || principal.mspId !== e.mspId) {
+    return false;
+  }
+  return principal.role === msp.MSPRole.MSPRoleType.MEMBER || (principal.role === msp.MSPRole.MSPRoleType.PEER && e.isPeer);
+}
+
+function evaluate(rule: common.SignaturePolicy, principals: readonly Principal[], endorsers: readonly Endorsing[], used: boolean[]): boolean {
   if (rule.hasSignedBy()) {
     const principal = principals[rule.getSignedBy()];
     const i = endorsers.findIndex((e, k) => !used[k] && matches(principal, e));
@@ -49,12 +62,36 @@ function evaluate(rule: common.SignaturePolicy, principals: msp.MSPPrincipal[], 
   return satisfied >= nOutOf.getN();
 }
 
+/**
+ * Policies read so far, by their bytes (every record carries a policy of
+ * the same few shapes): the rule and its principals, or null when the
+ * envelope cannot be read. Kept bounded.
+ */
+const policies = new Map<string, { rule: common.SignaturePolicy | undefined; principals: Principal[] } | null>();
+
+function policyOf(envelopeBytes: Uint8Array): { rule: common.SignaturePolicy | undefined; principals: Principal[] } | null {
+  const id = Buffer.from(envelopeBytes.buffer, envelopeBytes.byteOffset, envelopeBytes.byteLength).toString('latin1');
+  let policy = policies.get(id);
+  if (policy === undefined) {
+    try {
+      const envelope = common.SignaturePolicyEnvelope.deserializeBinary(envelopeBytes);
+      policy = { rule: envelope.getRule(), principals: envelope.getIdentitiesList().map(readPrincipal) };
+    } catch {
+      policy = null;
+    }
+    if (policies.size >= 10_000) {
+      policies.clear();
+    }
+    policies.set(id, policy);
+  }
+  return policy;
+}
+
 /** True when these endorsements satisfy the serialized policy; false for anything malformed. */
 export function signaturePolicySatisfied(envelopeBytes: Uint8Array, endorsers: readonly Endorsing[]): boolean {
+  const policy = policyOf(envelopeBytes);
   try {
-    const envelope = common.SignaturePolicyEnvelope.deserializeBinary(envelopeBytes);
-    const rule = envelope.getRule();
-    return rule !== undefined && evaluate(rule, envelope.getIdentitiesList(), endorsers, endorsers.map(() => false));
+    return policy !== null && policy.rule !== undefined && evaluate(policy.rule, policy.principals, endorsers, endorsers.map(() => false));
   } catch {
     return false;
   }

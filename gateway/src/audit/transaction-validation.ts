@@ -74,7 +74,8 @@ export async function deriveValidationCode(tx: DecodedTransaction, ctx: Validati
   if (tx.channelId !== ctx.trust.channelId) {
     return invalid('INVALID_OTHER_REASON', 'transaction-format', `channel ${tx.channelId} is not ${ctx.trust.channelId}`);
   }
-  const earlier = await ctx.state.transactionLocation(tx.transactionId);
+  const seen = ctx.state.peekTransaction(tx.transactionId);
+  const earlier = seen === undefined ? await ctx.state.transactionLocation(tx.transactionId) : seen;
   if (earlier) {
     return invalid('DUPLICATE_TXID', 'duplicate-txid', `transaction id already used in block ${earlier.block}, transaction ${earlier.tx}`);
   }
@@ -160,7 +161,8 @@ async function checkPolicies(tx: DecodedTransaction, ctx: ValidationContext, end
     }
   }
   for (const key of keys) {
-    const vp = (await ctx.state.get(key))?.validationParameter;
+    const known = ctx.state.peek(key);
+    const vp = (known === undefined ? await ctx.state.get(key) : known)?.validationParameter;
     if (vp && vp.length > 0) {
       if (!signaturePolicySatisfied(vp, endorsers)) {
         return `key ${printable(key)} needs ${policyOrganisations(vp).join(' and ')}, endorsed by ${endorserNames(endorsers)}`;
@@ -193,7 +195,8 @@ async function checkNamespaceReads(
   label: string,
 ): Promise<{ code: ValidationCode; message: string } | undefined> {
   for (const read of rw.reads) {
-    const current = await state.get(read.key, ns);
+    const known = state.peek(read.key, ns);
+    const current = known === undefined ? await state.get(read.key, ns) : known;
     if (!sameVersion(current?.version, read.version)) {
       return { code: 'MVCC_READ_CONFLICT', message: `key ${label}${printable(read.key)} changed since it was read` };
     }
