@@ -30,6 +30,25 @@ export function fieldHashes(declaration: Declaration, salts: Salts): FieldHashes
   return Object.fromEntries(DECLARATION_FIELDS.map((f) => [f, leafHash(f, salts[f], declaration[f])])) as FieldHashes;
 }
 
+/**
+ * fieldHashes and fieldRootOf of a declaration whose field values' canonical
+ * JSON is known (by field; none for an undefined value), without encoding
+ * the values again: leafHash's text is canonical({"f", "s", "v"}), its keys
+ * in canonical order.
+ */
+export function fieldTreeOfJson(valueJson: ReadonlyMap<string, string>, salts: Readonly<Record<DeclarationField, string>>): {
+  fieldHashes: FieldHashes;
+  fieldRoot: string;
+} {
+  const hashes: Partial<FieldHashes> = {};
+  for (const field of DECLARATION_FIELDS) {
+    const value = valueJson.get(field);
+    const members = `"f":${canonicalJson(field)},"s":${canonicalJson(salts[field])}`;
+    hashes[field] = sha256Hex(value === undefined ? `\u0000{${members}}` : `\u0000{${members},"v":${value}}`);
+  }
+  return { fieldHashes: hashes as FieldHashes, fieldRoot: fieldRootOf(hashes as FieldHashes) };
+}
+
 function levels(leaves: readonly string[]): string[][] {
   if (leaves.length === 0) {
     throw new RangeError('a Merkle tree needs at least one leaf');

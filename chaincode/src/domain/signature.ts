@@ -6,11 +6,10 @@
  * channel.
  */
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import {
   Signature,
   TypedDataEncoder,
-  concat,
-  dataSlice,
   getAddress,
   getBytes,
   id,
@@ -38,32 +37,61 @@ const native: NativeSecp256k1 | undefined = (() => {
   }
 })();
 
+/** The Keccak sponge the `keccak` package's binding exports. */
+interface KeccakSponge {
+  initialize(rate: number, capacity: number): void;
+  absorb(data: Buffer): void;
+  squeeze(length: number): Buffer;
+}
+type KeccakBinding = (algorithm: 'keccak256') => { update(data: Buffer): { digest(): Buffer } };
+
+/** keccak256 of the empty string: the binding is used only if it computes this. */
+const KECCAK256_OF_EMPTY = 'c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470';
+
 /**
  * Keccak-256 through the `keccak` package's prebuilt binding (the C of the
- * Keccak team, about four times ethers' JavaScript here); a verification
- * hashes four times. Without the binding, ethers' keccak256: the same digest.
+ * Keccak team); a verification hashes five times. Its sponge is driven
+ * directly and reused, as building the package's hash object (a stream) costs
+ * more than hashing these short inputs; if the sponge cannot be reached, the
+ * package's hash object; without the binding, undefined.
  */
-type KeccakBinding = (algorithm: 'keccak256') => { update(data: Buffer): { digest(): Buffer } };
-const nativeKeccak: KeccakBinding | undefined = (() => {
+const nativeKeccak: ((data: Buffer) => Buffer) | undefined = (() => {
+  const load = createRequire(__filename);
   try {
-    return createRequire(__filename)('keccak/bindings') as KeccakBinding;
+    const bindings = load.resolve('keccak/bindings');
+    const Sponge = (createRequire(bindings)('node-gyp-build') as (dir: string) => new () => KeccakSponge)(path.dirname(bindings));
+    const sponge = new Sponge();
+    const hash = (data: Buffer): Buffer => {
+      sponge.initialize(1088, 512); // keccak256: rate 1088 bits, capacity 512
+      sponge.absorb(data);
+      return sponge.squeeze(32);
+    };
+    if (hash(Buffer.alloc(0)).toString('hex') === KECCAK256_OF_EMPTY) {
+      return hash;
+    }
+  } catch {
+    // the package's own entry point below
+  }
+  try {
+    const binding = load('keccak/bindings') as KeccakBinding;
+    return (data: Buffer): Buffer => binding('keccak256').update(data).digest();
   } catch {
     return undefined;
   }
 })();
 
-/** keccak256 of bytes, as 0x-hex. */
-function keccak(data: Uint8Array): string {
+/** keccak256 of bytes; ethers' keccak256 (the same digest) without the binding. */
+function keccak(data: Uint8Array): Buffer {
   // The binding takes Buffers only: a Uint8Array is viewed as one, not copied.
   const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return nativeKeccak ? `0x${nativeKeccak('keccak256').update(bytes).digest().toString('hex')}` : keccak256(data);
+  return nativeKeccak ? nativeKeccak(bytes) : hexBytes(keccak256(bytes));
 }
 
-/** The bytes of 0x-hex that ethers' concat made (well-formed by construction). */
+/** The bytes of 0x-hex that ethers produced (well-formed by construction). */
 const hexBytes = (hex: string): Buffer => Buffer.from(hex.slice(2), 'hex');
 
 /** keccak256 of a string's UTF-8 bytes (ethers' `id`). */
-const keccakText = (text: string): string => keccak(Buffer.from(text, 'utf8'));
+const keccakText = (text: string): Buffer => keccak(Buffer.from(text, 'utf8'));
 
 export const SIGNING_DOMAIN_NAME = 'customs-ledger';
 export const SIGNING_DOMAIN_VERSION = '1';
@@ -108,10 +136,10 @@ function typedValue(facts: SignedDeclarationFacts): Record<string, unknown> {
 }
 
 const encoder = TypedDataEncoder.from(DECLARATION_TYPES_712);
-const domainSeparators = new Map<string, string>();
-const DECLARATION_TYPE_HASH = id(encoder.encodeType('Declaration'));
+const domainSeparators = new Map<string, Buffer>();
+const DECLARATION_TYPE_HASH = hexBytes(id(encoder.encodeType('Declaration')));
 const BYTES32_HEX = /^[0-9a-fA-F]{64}$/;
-const authorityHashes = new Map<string, string>();
+const authorityHashes = new Map<string, Buffer>();
 
 /**
  * EIP-712's hashStruct of the facts, written out for this one type:
@@ -119,28 +147,44 @@ const authorityHashes = new Map<string, string>();
  * keccak256(authority) ‖ uint256(version)), as the encoder computes it.
  * Facts the encoder would refuse (not 32 bytes, not a uint32) go to it.
  */
-function declarationStructHash(facts: SignedDeclarationFacts): string {
+function declarationStructHash(facts: SignedDeclarationFacts): Buffer {
   const { declarationHash, fieldRoot, version } = facts;
   if (!BYTES32_HEX.test(declarationHash) || !BYTES32_HEX.test(fieldRoot) || !Number.isInteger(version) || version < 0 || version > 0xffffffff) {
-    return encoder.hash(typedValue(facts));
+    return hexBytes(encoder.hash(typedValue(facts)));
   }
   let authority = authorityHashes.get(facts.authority);
   if (authority === undefined) {
     authority = keccakText(facts.authority);
     authorityHashes.set(facts.authority, authority);
   }
-  const encodedVersion = `0x${version.toString(16).padStart(64, '0')}`;
-  return keccak(hexBytes(concat([DECLARATION_TYPE_HASH, keccakText(facts.ucr), `0x${declarationHash}`, `0x${fieldRoot}`, authority, encodedVersion])));
+  const encoded = Buffer.alloc(6 * 32);
+  DECLARATION_TYPE_HASH.copy(encoded, 0);
+  keccakText(facts.ucr).copy(encoded, 32);
+  encoded.write(declarationHash, 64, 'hex');
+  encoded.write(fieldRoot, 96, 'hex');
+  authority.copy(encoded, 128);
+  encoded.writeUInt32BE(version, 188); // uint256, big-endian: the 28 bytes before it stay zero
+  return keccak(encoded);
+}
+
+/** declarationDigest's bytes. */
+function digestBytes(channelId: string, facts: SignedDeclarationFacts): Buffer {
+  let separator = domainSeparators.get(channelId);
+  if (separator === undefined) {
+    separator = hexBytes(TypedDataEncoder.hashDomain(signingDomain(channelId)));
+    domainSeparators.set(channelId, separator);
+  }
+  const encoded = Buffer.allocUnsafe(2 + 32 + 32);
+  encoded[0] = 0x19;
+  encoded[1] = 0x01;
+  separator.copy(encoded, 2);
+  declarationStructHash(facts).copy(encoded, 34);
+  return keccak(encoded);
 }
 
 /** The 32-byte EIP-712 digest a trader signs, as 0x-hex: keccak256(0x1901 ‖ domain separator ‖ struct hash). */
 export function declarationDigest(channelId: string, facts: SignedDeclarationFacts): string {
-  let separator = domainSeparators.get(channelId);
-  if (separator === undefined) {
-    separator = TypedDataEncoder.hashDomain(signingDomain(channelId));
-    domainSeparators.set(channelId, separator);
-  }
-  return keccak(hexBytes(concat(['0x1901', separator, declarationStructHash(facts)])));
+  return `0x${digestBytes(channelId, facts).toString('hex')}`;
 }
 
 /** What a wallet needs to sign with `signTypedData(domain, types, value)`. */
@@ -159,19 +203,54 @@ export function declarationTypedData(channelId: string, facts: SignedDeclaration
  * may replace.
  */
 export function recoverSigner(digest: string, signature: string): string | undefined {
-  const address = recoverLowercase(digest, signature);
-  return address === undefined ? undefined : getAddress(address);
+  let bytes: Uint8Array;
+  try {
+    bytes = getBytes(digest);
+  } catch {
+    return undefined;
+  }
+  const address = recoverLowercase(bytes, signature);
+  return address === undefined ? undefined : checksumAddress(address.slice(2));
 }
 
-/** recoverSigner's address in lowercase, without the checksum's hash. */
-function recoverLowercase(digest: string, signature: string): string | undefined {
+/** A signature as 0x-hex r ‖ s ‖ v, 65 bytes: the form wallets produce. */
+const SIGNATURE_HEX = /^0x[0-9a-fA-F]{130}$/;
+
+/**
+ * The recovery id (y parity) ethers' Signature.getNormalizedV gives a
+ * signature's last byte: 0 and 27 are even, 1 and 28 odd, from 35 on
+ * (EIP-155) an odd byte is even parity; anything else is refused.
+ */
+function recoveryId(v: number): number | undefined {
+  if (v === 0 || v === 27) {
+    return 0;
+  }
+  if (v === 1 || v === 28) {
+    return 1;
+  }
+  return v >= 35 ? 1 - (v & 1) : undefined;
+}
+
+/** recoverSigner's address in lowercase 0x-hex, without the checksum's hash. */
+function recoverLowercase(digest: Uint8Array, signature: string): string | undefined {
   try {
-    // Signature.from refuses malformed and high-S (malleated) signatures before any curve work.
+    if (native && typeof signature === 'string' && SIGNATURE_HEX.test(signature)) {
+      // What Signature.from and its getters accept of this form, read straight from the hex:
+      // an s with its top bit set is refused as non-canonical (malleated), as is an unknown v.
+      const recid = recoveryId(parseInt(signature.slice(130), 16));
+      if (recid === undefined || parseInt(signature.charAt(66), 16) >= 8) {
+        return undefined;
+      }
+      const publicKey = native.ecdsaRecover(Buffer.from(signature.slice(2, 130), 'hex'), recid, digest, false);
+      return `0x${keccak(publicKey.subarray(1)).toString('hex', 12)}`;
+    }
+    // Other forms (64-byte compact signatures, objects) through ethers, which refuses malformed
+    // and high-S signatures before any curve work.
     const sig = Signature.from(signature);
     if (native) {
       const compact = Buffer.concat([getBytes(sig.r), getBytes(sig.s)]);
-      const publicKey = native.ecdsaRecover(compact, sig.yParity, getBytes(digest), false);
-      return dataSlice(keccak(publicKey.subarray(1)), 12);
+      const publicKey = native.ecdsaRecover(compact, sig.yParity, digest, false);
+      return `0x${keccak(publicKey.subarray(1)).toString('hex', 12)}`;
     }
     return recoverAddress(digest, sig).toLowerCase();
   } catch {
@@ -179,8 +258,29 @@ function recoverLowercase(digest: string, signature: string): string | undefined
   }
 }
 
+/**
+ * EIP-55: 40 lowercase hex digits with each letter uppercased where the
+ * matching nibble of keccak256(those digits) is 8 or more, 0x-prefixed; what
+ * ethers' getAddress returns for them. ethers computes it without the binding.
+ */
+function checksumAddress(lowercaseHex: string): string {
+  if (!nativeKeccak) {
+    return getAddress(`0x${lowercaseHex}`);
+  }
+  const hash = nativeKeccak(Buffer.from(lowercaseHex, 'latin1'));
+  let out = '0x';
+  for (let i = 0; i < 40; i++) {
+    const nibble = i % 2 === 0 ? hash[i >> 1]! >> 4 : hash[i >> 1]! & 0x0f;
+    const digit = lowercaseHex.charAt(i);
+    out += nibble >= 8 ? digit.toUpperCase() : digit;
+  }
+  return out;
+}
+
 /** A hex address in one case (0x-prefixed or not), which getAddress accepts without a checksum to check. */
 const SINGLE_CASE_ADDRESS = /^(0x)?([0-9a-f]{40}|[0-9A-F]{40})$/;
+/** Any hex address getAddress reads as hex (0x-prefixed or not). */
+const HEX_ADDRESS = /^(0x)?([0-9a-fA-F]{40})$/;
 
 /** True when `signature` is `trader`'s EIP-712 signature over these facts on this channel. */
 export function verifyDeclarationSignature(
@@ -189,11 +289,22 @@ export function verifyDeclarationSignature(
   trader: string,
   signature: string,
 ): boolean {
-  const recovered = recoverLowercase(declarationDigest(channelId, facts), signature);
+  const recovered = recoverLowercase(digestBytes(channelId, facts), signature);
   if (recovered === undefined) {
     return false;
   }
   // The same answer as comparing both checksummed addresses, with fewer hashes; a mixed-case address has its checksum checked.
   const single = SINGLE_CASE_ADDRESS.exec(trader);
-  return single ? recovered === `0x${single[2]!.toLowerCase()}` : recovered === getAddress(trader).toLowerCase();
+  if (single) {
+    return recovered === `0x${single[2]!.toLowerCase()}`;
+  }
+  const mixed = typeof trader === 'string' ? HEX_ADDRESS.exec(trader) : null;
+  if (mixed) {
+    const lowercase = mixed[2]!.toLowerCase();
+    if (checksumAddress(lowercase) === `0x${mixed[2]!}`) {
+      return recovered === `0x${lowercase}`;
+    }
+  }
+  // A wrong checksum, an ICAP address or no address: getAddress refuses or reads it.
+  return recovered === getAddress(trader).toLowerCase();
 }
