@@ -217,36 +217,45 @@ export function recoverSigner(digest: string, signature: string): string | undef
 const SIGNATURE_HEX = /^0x[0-9a-fA-F]{130}$/;
 
 /**
- * The recovery id (y parity) ethers' Signature.getNormalizedV gives a
- * signature's last byte: 0 and 27 are even, 1 and 28 odd, from 35 on
- * (EIP-155) an odd byte is even parity; anything else is refused.
+ * Half the order of secp256k1, as 64 hex digits. An s above it is refused
+ * (EIP-2): (r, n - s) is the same signer's signature too, so without this
+ * rule anyone could give a lodged record a second valid signature.
+ */
+const HALF_ORDER_HEX = '7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0';
+const HALF_ORDER = BigInt(`0x${HALF_ORDER_HEX}`);
+
+/**
+ * The recovery id (y parity) of a signature's last byte: 27 and 28 as
+ * wallets write it for typed data, 0 and 1 as some devices do. Anything else
+ * is refused; the transaction encodings of v (EIP-155, 35 and up) that
+ * ethers also reads have no place in a signature over typed data.
  */
 function recoveryId(v: number): number | undefined {
   if (v === 0 || v === 27) {
     return 0;
   }
-  if (v === 1 || v === 28) {
-    return 1;
-  }
-  return v >= 35 ? 1 - (v & 1) : undefined;
+  return v === 1 || v === 28 ? 1 : undefined;
 }
 
 /** recoverSigner's address in lowercase 0x-hex, without the checksum's hash. */
 function recoverLowercase(digest: Uint8Array, signature: string): string | undefined {
   try {
     if (native && typeof signature === 'string' && SIGNATURE_HEX.test(signature)) {
-      // What Signature.from and its getters accept of this form, read straight from the hex:
-      // an s with its top bit set is refused as non-canonical (malleated), as is an unknown v.
+      // r, s and v read straight from the hex: a high s (malleated) or an unknown v is refused before any curve work.
       const recid = recoveryId(parseInt(signature.slice(130), 16));
-      if (recid === undefined || parseInt(signature.charAt(66), 16) >= 8) {
+      if (recid === undefined || signature.slice(66, 130).toLowerCase() > HALF_ORDER_HEX) {
         return undefined;
       }
       const publicKey = native.ecdsaRecover(Buffer.from(signature.slice(2, 130), 'hex'), recid, digest, false);
       return `0x${keccak(publicKey.subarray(1)).toString('hex', 12)}`;
     }
-    // Other forms (64-byte compact signatures, objects) through ethers, which refuses malformed
-    // and high-S signatures before any curve work.
+    // Other forms (64-byte compact signatures, objects) through ethers, which refuses malformed ones;
+    // the same rules for s and for a written v.
     const sig = Signature.from(signature);
+    const hex = typeof signature === 'string' ? signature.replace(/^0x/i, '') : '';
+    if (BigInt(sig.s) > HALF_ORDER || (hex.length === 130 && recoveryId(parseInt(hex.slice(128), 16)) === undefined)) {
+      return undefined;
+    }
     if (native) {
       const compact = Buffer.concat([getBytes(sig.r), getBytes(sig.s)]);
       const publicKey = native.ecdsaRecover(compact, sig.yParity, digest, false);
