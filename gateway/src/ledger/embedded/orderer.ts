@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { Level } from 'level';
 import { buildBlock, decodeBlock, blockHeaderHash, type BuiltBlock } from '../fabric-format/block';
 import type { Signer } from '../fabric-format/transaction';
+import { LEVEL_OPTIONS } from './storage';
 
 export interface BatchOptions {
   maxMessages: number;
@@ -33,7 +34,7 @@ export class EmbeddedOrderer extends EventEmitter {
   ) {
     super();
     this.setMaxListeners(0);
-    this.db = new Level<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    this.db = new Level<string, Uint8Array>(path, LEVEL_OPTIONS);
   }
 
   async open(): Promise<void> {
