@@ -377,12 +377,18 @@ export class PeerStore {
   /** Writes a whole block's changes atomically (and durably when `sync`), then updates the read caches. */
   async commit(ops: BatchOp[], sync: boolean, height: number): Promise<void> {
     this.generation += 1;
-    // Keys prefixed here and written through the root database: the same bytes as through each sublevel,
-    // without abstract-level's per-operation sublevel handling (a third of a block's batch cost).
-    const batch = ops.map((op) =>
-      op.type === 'put' ? { type: 'put' as const, key: op.sublevel.prefixKey(op.key, 'utf8'), value: op.value } : { type: 'del' as const, key: op.sublevel.prefixKey(op.key, 'utf8') },
-    );
-    await this.db.batch(batch, { sync } as never);
+    // Keys prefixed here and written through the root database's chained batch: the same bytes as through
+    // each sublevel, without abstract-level's per-operation handling of an array batch (its copy of every
+    // operation, sublevel and encodings), which cost about twice as much CPU per operation.
+    const batch = this.db.batch();
+    for (const op of ops) {
+      if (op.type === 'put') {
+        batch.put(op.sublevel.prefixKey(op.key, 'utf8'), op.value);
+      } else {
+        batch.del(op.sublevel.prefixKey(op.key, 'utf8'));
+      }
+    }
+    await batch.write({ sync } as never);
     for (const op of ops) {
       if (op.sublevel === this.state) {
         this.rememberState(op.key, op.type === 'put' ? ((op as { entry?: StateEntry }).entry ?? decodeState(op.value)) : null);
