@@ -42,9 +42,7 @@ export function canonicalMembers(value: unknown): { json: string; members: Map<s
 
 /** canonicalJson through the `canonicalize` package, after the check that names what cannot be hashed. */
 function packageCanonicalJson(value: unknown): string {
-  if (!isJsonSafe(value)) {
-    assertJsonSafe(value, '$'); // throws, naming where
-  }
+  assertJsonSafe(value, '$'); // throws, naming where
   const text = canonicalizeImpl(value);
   if (text === undefined) {
     throw new TypeError('value has no JSON representation');
@@ -144,35 +142,6 @@ const VERBATIM = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 /** JSON.stringify of a string: the string in quotes when nothing in it is escaped. */
 function jsonString(text: string): string {
   return VERBATIM.test(text) ? `"${text}"` : JSON.stringify(text);
-}
-
-/** assertJsonSafe's rule without building a path for every value: the common case, checked first. */
-function isJsonSafe(value: unknown): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') {
-    return true;
-  }
-  if (typeof value === 'number') {
-    return Number.isSafeInteger(value);
-  }
-  if (Array.isArray(value)) {
-    return value.every(isJsonSafe);
-  }
-  if (typeof value === 'object') {
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
-      return false;
-    }
-    for (const key in value) {
-      if (Object.hasOwn(value, key)) {
-        const item = (value as Record<string, unknown>)[key];
-        if (item !== undefined && !isJsonSafe(item)) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-  return false;
 }
 
 /**
