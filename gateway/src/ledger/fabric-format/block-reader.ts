@@ -3,7 +3,9 @@
  * into the same DecodedBlock and DecodedTransaction that decodeBlock and
  * decodeEnvelope build through google-protobuf's message objects, at a
  * fraction of the cost: the auditor reads every block of the ledger. Bytes
- * fields are views into the block, not copies.
+ * fields are views into the block, not copies, of the block's own kind (a
+ * Buffer's views are Buffers); one reader walks all the nested messages of
+ * a block or an envelope, and views are made only for the values returned.
  *
  * It refuses what they refuse: every field the messages define is read with
  * its type (a field of the wrong wire type, a truncated or malformed message
@@ -14,7 +16,6 @@
  * bytes as other text. The unit tests compare both decoders field by field
  * on real ledgers and on damaged envelopes.
  */
-import { isUtf8 } from 'node:buffer';
 import { validationCodeName, type DecodedBlock } from './block';
 import { ProtoReader } from './proto-reader';
 import { VALIDATION_PARAMETER, type CollectionRwset, type DecodedTransaction, type NamespaceRwset } from './transaction';
@@ -37,310 +38,790 @@ export interface ReadTransaction extends DecodedTransaction {
 }
 
 type Version = { block: number; tx: number };
+type Identity = { mspId: string; certificatePem: string };
 
 const EMPTY: Uint8Array = new Uint8Array();
 /** validationCodeName of every filter byte, looked up once */
 const CODE_NAMES = Array.from({ length: 256 }, (_, i) => validationCodeName(i));
-const buffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-const utf8 = (b: Uint8Array): string => buffer(b).toString('utf8');
+/** A field that is absent: the start of its span. */
+const ABSENT = -1;
 
-/** A string field, which must be UTF-8 (as Go's protobuf demands; google-protobuf reads some invalid bytes as other text, and throws on others). */
-function text(r: ProtoReader): string {
-  const b = r.bytes();
-  if (!isUtf8(b)) {
-    throw new Error('protobuf string field is not UTF-8');
-  }
-  return utf8(b);
+/** A bytes field's value: a view of its span, or an empty array when it is absent. */
+const bytesAt = (r: ProtoReader, start: number, end: number): Uint8Array => (start === ABSENT ? EMPTY : r.view(start, end));
+/** The same as a Buffer. */
+const bufferAt = (r: ProtoReader, start: number, end: number): Buffer => (start === ABSENT ? Buffer.from(EMPTY.buffer, 0, 0) : r.bufferView(start, end));
+
+/** Reads the current field, a message, with `read`. */
+function nested<T>(r: ProtoReader, read: (r: ProtoReader) => T): T {
+  const outer = r.enterField();
+  const value = read(r);
+  r.leave(outer);
+  return value;
 }
 
-/** Calls `field` with each field number of a message; `field` reads (or skips) the field's value. */
-function eachField(bytes: Uint8Array, field: (n: number, r: ProtoReader) => void): void {
-  const r = new ProtoReader(bytes);
+/** Reads the message at a span noted earlier (an absent one as an empty message) with `read`. */
+function readAt<T>(r: ProtoReader, start: number, end: number, read: (r: ProtoReader) => T): T {
+  const outer = start === ABSENT ? r.enter(0, 0) : r.enter(start, end);
+  const value = read(r);
+  r.leave(outer);
+  return value;
+}
+
+// ---- messages whose fields are only checked ------------------------------------------
+
+/** map<string, bytes> entries (and KVMetadataEntry) */
+function checkMapEntry(r: ProtoReader): void {
   for (let n = r.next(); n !== 0; n = r.next()) {
-    field(n, r);
+    if (n === 1) {
+      r.strictString();
+    } else if (n === 2) {
+      r.span();
+    } else {
+      r.skip();
+    }
   }
 }
 
-/** The wire types of a message's fields whose values are not used: read, so that a malformed one throws. */
-type Kind = 'varint' | 'bytes' | 'text' | ((bytes: Uint8Array) => void);
-
-function check(r: ProtoReader, kind: Kind | undefined): void {
-  if (kind === undefined) {
-    r.skip();
-  } else if (kind === 'varint') {
-    r.varint();
-  } else if (kind === 'bytes') {
-    r.bytes();
-  } else if (kind === 'text') {
-    text(r);
-  } else {
-    kind(r.bytes());
+/** QueryReadsMerkleSummary */
+function checkMerkleSummary(r: ProtoReader): void {
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1 || n === 2) {
+      r.varint();
+    } else if (n === 3) {
+      r.span();
+    } else {
+      r.skip();
+    }
   }
 }
 
-/** A message whose fields are only checked. */
-const message =
-  (kinds: Record<number, Kind>) =>
-  (bytes: Uint8Array): void =>
-    eachField(bytes, (n, r) => check(r, kinds[n]));
+/** KVMetadataWriteHash */
+function checkMetadataWriteHash(r: ProtoReader): void {
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      r.span();
+    } else if (n === 2) {
+      nested(r, checkMapEntry);
+    } else {
+      r.skip();
+    }
+  }
+}
 
-/** map<string, bytes> entries (and KVMetadataEntry), QueryReadsMerkleSummary, KVMetadataWriteHash */
-const mapEntry = message({ 1: 'text', 2: 'bytes' });
-const merkleSummary = message({ 1: 'varint', 2: 'varint', 3: 'bytes' });
-const metadataWriteHash = message({ 1: 'bytes', 2: mapEntry });
+// ---- identities ------------------------------------------------------------------------
 
-function readIdentity(bytes: Uint8Array): { mspId: string; certificatePem: string } {
+/** msp.SerializedIdentity */
+function readIdentity(r: ProtoReader): Identity {
   let mspId = '';
-  let id = EMPTY;
-  eachField(bytes, (n, r) => (n === 1 ? (mspId = text(r)) : n === 2 ? (id = r.bytes()) : r.skip()));
-  return { mspId, certificatePem: utf8(id) };
+  let idStart = ABSENT;
+  let idEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      mspId = r.strictString();
+    } else if (n === 2) {
+      idStart = r.span();
+      idEnd = r.spanEnd;
+    } else {
+      r.skip();
+    }
+  }
+  return { mspId, certificatePem: idStart === ABSENT ? '' : r.utf8(idStart, idEnd) };
 }
 
-function readSignatureHeader(bytes: Uint8Array): { creator: Uint8Array; nonce: Uint8Array } {
-  let creator = EMPTY;
-  let nonce = EMPTY;
-  eachField(bytes, (n, r) => (n === 1 ? (creator = r.bytes()) : n === 2 ? (nonce = r.bytes()) : r.skip()));
-  return { creator, nonce };
+/** A SignatureHeader's creator (field 1) and nonce (field 2), as spans: [creator start, end, nonce start, end]. */
+function readSignatureHeader(r: ProtoReader, found: number[]): void {
+  found[0] = ABSENT;
+  found[2] = ABSENT;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1 || n === 2) {
+      found[2 * n - 2] = r.span();
+      found[2 * n - 1] = r.spanEnd;
+    } else {
+      r.skip();
+    }
+  }
+}
+
+/** The identity of a signature header's creator. */
+function creatorOf(r: ProtoReader, signatureHeader: number[]): Identity {
+  return readAt(r, signatureHeader[0]!, signatureHeader[1]!, readIdentity);
+}
+
+// ---- blocks --------------------------------------------------------------------------------
+
+function readMetadataSignature(r: ProtoReader, signatureHeader: number[]): DecodedBlock['ordererSignatures'][number] {
+  let headerStart = ABSENT;
+  let headerEnd = 0;
+  let signatureStart = ABSENT;
+  let signatureEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      headerStart = r.span();
+      headerEnd = r.spanEnd;
+    } else if (n === 2) {
+      signatureStart = r.span();
+      signatureEnd = r.spanEnd;
+    } else if (n === 3) {
+      r.span();
+    } else {
+      r.skip();
+    }
+  }
+  readAt(r, headerStart, headerEnd, (s) => readSignatureHeader(s, signatureHeader));
+  return { ...creatorOf(r, signatureHeader), signatureHeader: bytesAt(r, headerStart, headerEnd), signature: bytesAt(r, signatureStart, signatureEnd) };
 }
 
 export function readBlock(bytes: Uint8Array): ReadBlock {
-  let header: Uint8Array | undefined;
-  let data = EMPTY;
-  let metadataMessage = EMPTY;
-  eachField(bytes, (n, r) => (n === 1 ? (header = r.bytes()) : n === 2 ? (data = r.bytes()) : n === 3 ? (metadataMessage = r.bytes()) : r.skip()));
-  let number = 0;
-  let previousHash = EMPTY;
-  let dataHash = EMPTY;
-  eachField(header ?? EMPTY, (n, r) => (n === 1 ? (number = r.varint()) : n === 2 ? (previousHash = r.bytes()) : n === 3 ? (dataHash = r.bytes()) : r.skip()));
-  const envelopes: Uint8Array[] = [];
-  eachField(data, (n, r) => (n === 1 ? envelopes.push(r.bytes()) : r.skip()));
-  const metadata: Uint8Array[] = [];
-  eachField(metadataMessage, (n, r) => (n === 1 ? metadata.push(r.bytes()) : r.skip()));
-  if (!header) {
-    throw new Error('block has no header');
+  const r = new ProtoReader(bytes);
+  let headerStart = ABSENT;
+  let headerEnd = 0;
+  let dataStart = ABSENT;
+  let dataEnd = 0;
+  let metadataStart = ABSENT;
+  let metadataEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      headerStart = r.span();
+      headerEnd = r.spanEnd;
+    } else if (n === 2) {
+      dataStart = r.span();
+      dataEnd = r.spanEnd;
+    } else if (n === 3) {
+      metadataStart = r.span();
+      metadataEnd = r.spanEnd;
+    } else {
+      r.skip();
+    }
   }
-  const filter = metadata[TRANSACTIONS_FILTER] ?? EMPTY;
-  let signedValue = EMPTY;
-  const ordererSignatures: DecodedBlock['ordererSignatures'] = [];
-  const signatures = metadata[SIGNATURES];
-  if (signatures && signatures.length > 0) {
-    eachField(signatures, (n, r) => {
+  let number = 0;
+  let previousStart = ABSENT;
+  let previousEnd = 0;
+  let dataHashStart = ABSENT;
+  let dataHashEnd = 0;
+  let outer = headerStart === ABSENT ? r.enter(0, 0) : r.enter(headerStart, headerEnd);
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      number = r.varint();
+    } else if (n === 2) {
+      previousStart = r.span();
+      previousEnd = r.spanEnd;
+    } else if (n === 3) {
+      dataHashStart = r.span();
+      dataHashEnd = r.spanEnd;
+    } else {
+      r.skip();
+    }
+  }
+  r.leave(outer);
+  const envelopes: Uint8Array[] = [];
+  if (dataStart !== ABSENT) {
+    outer = r.enter(dataStart, dataEnd);
+    for (let n = r.next(); n !== 0; n = r.next()) {
       if (n === 1) {
-        signedValue = r.bytes();
-      } else if (n === 2) {
-        let signatureHeader = EMPTY;
-        let signature = EMPTY;
-        eachField(r.bytes(), (m, s) => (m === 1 ? (signatureHeader = s.bytes()) : m === 2 ? (signature = s.bytes()) : check(s, m === 3 ? 'bytes' : undefined)));
-        ordererSignatures.push({ ...readIdentity(readSignatureHeader(signatureHeader).creator), signatureHeader, signature });
+        envelopes.push(r.bytes());
       } else {
         r.skip();
       }
-    });
+    }
+    r.leave(outer);
+  }
+  // the metadata's entries in SIGNATURES and TRANSACTIONS_FILTER (every entry checked)
+  let signaturesStart = ABSENT;
+  let signaturesEnd = 0;
+  let filterStart = ABSENT;
+  let filterEnd = 0;
+  if (metadataStart !== ABSENT) {
+    outer = r.enter(metadataStart, metadataEnd);
+    let i = 0;
+    for (let n = r.next(); n !== 0; n = r.next()) {
+      if (n !== 1) {
+        r.skip();
+        continue;
+      }
+      const start = r.span();
+      if (i === SIGNATURES) {
+        signaturesStart = start;
+        signaturesEnd = r.spanEnd;
+      } else if (i === TRANSACTIONS_FILTER) {
+        filterStart = start;
+        filterEnd = r.spanEnd;
+      }
+      i += 1;
+    }
+    r.leave(outer);
+  }
+  if (headerStart === ABSENT) {
+    throw new Error('block has no header');
+  }
+  let signedStart = ABSENT;
+  let signedEnd = 0;
+  const ordererSignatures: DecodedBlock['ordererSignatures'] = [];
+  if (signaturesStart !== ABSENT && signaturesEnd > signaturesStart) {
+    const signatureHeader: number[] = [ABSENT, 0, ABSENT, 0];
+    outer = r.enter(signaturesStart, signaturesEnd);
+    for (let n = r.next(); n !== 0; n = r.next()) {
+      if (n === 1) {
+        signedStart = r.span();
+        signedEnd = r.spanEnd;
+      } else if (n === 2) {
+        const o = r.enterField();
+        ordererSignatures.push(readMetadataSignature(r, signatureHeader));
+        r.leave(o);
+      } else {
+        r.skip();
+      }
+    }
+    r.leave(outer);
+  }
+  const filterLength = filterStart === ABSENT ? 0 : filterEnd - filterStart;
+  const validationCodes: DecodedBlock['validationCodes'] = [];
+  for (let i = 0; i < envelopes.length; i++) {
+    validationCodes.push(CODE_NAMES[i < filterLength ? r.byteAt(filterStart + i) : 254]!);
   }
   return {
     number,
-    previousHash: buffer(previousHash),
-    dataHash: buffer(dataHash),
+    previousHash: bufferAt(r, previousStart, previousEnd),
+    dataHash: bufferAt(r, dataHashStart, dataHashEnd),
     envelopes,
-    validationCodes: envelopes.map((_, i) => CODE_NAMES[filter[i] ?? 254]!),
+    validationCodes,
     ordererSignatures,
-    signedValue,
+    signedValue: bytesAt(r, signedStart, signedEnd),
   };
 }
 
-function readVersion(bytes: Uint8Array): Version {
+// ---- read/write sets ---------------------------------------------------------------------
+
+function readVersion(r: ProtoReader): Version {
   let block = 0;
   let tx = 0;
-  eachField(bytes, (n, r) => (n === 1 ? (block = r.varint()) : n === 2 ? (tx = r.varint()) : r.skip()));
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      block = r.varint();
+    } else if (n === 2) {
+      tx = r.varint();
+    } else {
+      r.skip();
+    }
+  }
   return { block, tx };
 }
 
-/** KVRead and KVReadHash alike: key (or key hash) in field 1, version in field 2. */
-function readKeyRead<K>(bytes: Uint8Array, key: (r: ProtoReader) => K, empty: K): { key: K; version: Version | null } {
-  let k = empty;
-  let version: Uint8Array | undefined;
-  eachField(bytes, (n, r) => (n === 1 ? (k = key(r)) : n === 2 ? (version = r.bytes()) : r.skip()));
-  return { key: k, version: version ? readVersion(version) : null };
+/** KVRead: key in field 1, version in field 2. */
+function readKvRead(r: ProtoReader): { key: string; version: Version | null } {
+  let key = '';
+  let versionStart = ABSENT;
+  let versionEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      key = r.strictString();
+    } else if (n === 2) {
+      versionStart = r.span();
+      versionEnd = r.spanEnd;
+    } else {
+      r.skip();
+    }
+  }
+  return { key, version: versionStart === ABSENT ? null : readAt(r, versionStart, versionEnd, readVersion) };
 }
 
-const readKvRead = (bytes: Uint8Array): { key: string; version: Version | null } => readKeyRead(bytes, text, '');
+/** KVReadHash: key hash in field 1, version in field 2. */
+function readKvReadHash(r: ProtoReader): CollectionRwset['hashedReads'][number] {
+  let keyStart = ABSENT;
+  let keyEnd = 0;
+  let versionStart = ABSENT;
+  let versionEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      keyStart = r.span();
+      keyEnd = r.spanEnd;
+    } else if (n === 2) {
+      versionStart = r.span();
+      versionEnd = r.spanEnd;
+    } else {
+      r.skip();
+    }
+  }
+  const version = versionStart === ABSENT ? null : readAt(r, versionStart, versionEnd, readVersion);
+  return { keyHash: bufferAt(r, keyStart, keyEnd), version };
+}
 
-function readRangeQuery(bytes: Uint8Array): NamespaceRwset['rangeQueries'][number] {
+function readRangeQuery(r: ProtoReader): NamespaceRwset['rangeQueries'][number] {
   let startKey = '';
   let endKey = '';
   let exhausted = false;
   // a oneof: raw reads (4) or a merkle summary (5), the last one read wins
-  let rawReads: Uint8Array | undefined;
-  eachField(bytes, (n, r) => {
+  let rawStart = ABSENT;
+  let rawEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
-      startKey = text(r);
+      startKey = r.strictString();
     } else if (n === 2) {
-      endKey = text(r);
+      endKey = r.strictString();
     } else if (n === 3) {
       exhausted = r.varint() !== 0;
     } else if (n === 4) {
-      rawReads = r.bytes();
+      rawStart = r.span();
+      rawEnd = r.spanEnd;
     } else if (n === 5) {
-      merkleSummary(r.bytes());
-      rawReads = undefined;
+      nested(r, checkMerkleSummary);
+      rawStart = ABSENT;
     } else {
       r.skip();
     }
-  });
+  }
   const reads: { key: string; version: Version | null }[] = [];
-  eachField(rawReads ?? EMPTY, (n, r) => (n === 1 ? reads.push(readKvRead(r.bytes())) : r.skip()));
+  if (rawStart !== ABSENT) {
+    const outer = r.enter(rawStart, rawEnd);
+    for (let n = r.next(); n !== 0; n = r.next()) {
+      if (n === 1) {
+        reads.push(nested(r, readKvRead));
+      } else {
+        r.skip();
+      }
+    }
+    r.leave(outer);
+  }
   return { startKey, endKey, exhausted, reads };
 }
 
-function readMetadataWrite(bytes: Uint8Array): NamespaceRwset['metadataWrites'][number] {
+function readKvWrite(r: ProtoReader): NamespaceRwset['writes'][number] {
   let key = '';
-  let validationParameter: Uint8Array | null = null;
-  eachField(bytes, (n, r) => {
+  let isDelete = false;
+  let valueStart = ABSENT;
+  let valueEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
-      key = text(r);
+      key = r.strictString();
     } else if (n === 2) {
-      let name = '';
-      let value = EMPTY;
-      eachField(r.bytes(), (m, e) => (m === 1 ? (name = text(e)) : m === 2 ? (value = e.bytes()) : e.skip()));
-      // the first entry of that name, as decodeEnvelope's find()
-      if (name === VALIDATION_PARAMETER && validationParameter === null) {
-        validationParameter = value;
-      }
+      isDelete = r.varint() !== 0;
+    } else if (n === 3) {
+      valueStart = r.span();
+      valueEnd = r.spanEnd;
     } else {
       r.skip();
     }
-  });
+  }
+  return { key, value: isDelete ? null : bytesAt(r, valueStart, valueEnd) };
+}
+
+/** A KVMetadataEntry named VALIDATION_PARAMETER's value, or null for an entry of another name. */
+function validationParameterOf(r: ProtoReader): Uint8Array | null {
+  let name = '';
+  let valueStart = ABSENT;
+  let valueEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      name = r.strictString();
+    } else if (n === 2) {
+      valueStart = r.span();
+      valueEnd = r.spanEnd;
+    } else {
+      r.skip();
+    }
+  }
+  return name === VALIDATION_PARAMETER ? bytesAt(r, valueStart, valueEnd) : null;
+}
+
+function readMetadataWrite(r: ProtoReader): NamespaceRwset['metadataWrites'][number] {
+  let key = '';
+  let validationParameter: Uint8Array | null = null;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      key = r.strictString();
+    } else if (n === 2) {
+      const value = nested(r, validationParameterOf);
+      // the first entry of that name, as decodeEnvelope's find()
+      validationParameter ??= value;
+    } else {
+      r.skip();
+    }
+  }
   return { key, validationParameter };
 }
 
-function readKvRwset(bytes: Uint8Array, rwset: NamespaceRwset): void {
-  eachField(bytes, (n, r) => {
+/** KVRWSet, into the namespace's read/write set. */
+function readKvRwset(r: ProtoReader, rwset: NamespaceRwset): void {
+  for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
-      rwset.reads.push(readKvRead(r.bytes()));
+      rwset.reads.push(nested(r, readKvRead));
     } else if (n === 2) {
-      rwset.rangeQueries.push(readRangeQuery(r.bytes()));
+      rwset.rangeQueries.push(nested(r, readRangeQuery));
     } else if (n === 3) {
-      let key = '';
-      let isDelete = false;
-      let value = EMPTY;
-      eachField(r.bytes(), (m, w) => (m === 1 ? (key = text(w)) : m === 2 ? (isDelete = w.varint() !== 0) : m === 3 ? (value = w.bytes()) : w.skip()));
-      rwset.writes.push({ key, value: isDelete ? null : value });
+      rwset.writes.push(nested(r, readKvWrite));
     } else if (n === 4) {
-      rwset.metadataWrites.push(readMetadataWrite(r.bytes()));
+      rwset.metadataWrites.push(nested(r, readMetadataWrite));
     } else {
       r.skip();
     }
-  });
+  }
 }
 
-function readCollection(bytes: Uint8Array): CollectionRwset {
-  let collection = '';
-  let hashed = EMPTY;
-  let pvtRwsetHash = EMPTY;
-  eachField(bytes, (n, r) => (n === 1 ? (collection = text(r)) : n === 2 ? (hashed = r.bytes()) : n === 3 ? (pvtRwsetHash = r.bytes()) : r.skip()));
-  const c: CollectionRwset = { collection, hashedReads: [], hashedWrites: [], pvtRwsetHash: buffer(pvtRwsetHash) };
-  eachField(hashed, (n, r) => {
+function readKvWriteHash(r: ProtoReader): CollectionRwset['hashedWrites'][number] {
+  let keyStart = ABSENT;
+  let keyEnd = 0;
+  let isDelete = false;
+  let valueStart = ABSENT;
+  let valueEnd = 0;
+  let isPurge = false;
+  for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
-      const read = readKeyRead(r.bytes(), (k) => k.bytes(), EMPTY);
-      c.hashedReads.push({ keyHash: buffer(read.key), version: read.version });
+      keyStart = r.span();
+      keyEnd = r.spanEnd;
     } else if (n === 2) {
-      let keyHash = EMPTY;
-      let isDelete = false;
-      let valueHash = EMPTY;
-      let isPurge = false;
-      eachField(r.bytes(), (m, w) => {
-        if (m === 1) {
-          keyHash = w.bytes();
-        } else if (m === 2) {
-          isDelete = w.varint() !== 0;
-        } else if (m === 3) {
-          valueHash = w.bytes();
-        } else if (m === 4) {
-          isPurge = w.varint() !== 0;
-        } else {
-          w.skip();
-        }
-      });
-      c.hashedWrites.push({ keyHash: buffer(keyHash), valueHash: valueHash.length > 0 ? buffer(valueHash) : null, isDelete, isPurge });
+      isDelete = r.varint() !== 0;
     } else if (n === 3) {
-      metadataWriteHash(r.bytes());
+      valueStart = r.span();
+      valueEnd = r.spanEnd;
+    } else if (n === 4) {
+      isPurge = r.varint() !== 0;
     } else {
       r.skip();
     }
-  });
+  }
+  return { keyHash: bufferAt(r, keyStart, keyEnd), valueHash: valueStart !== ABSENT && valueEnd > valueStart ? r.bufferView(valueStart, valueEnd) : null, isDelete, isPurge };
+}
+
+/** CollectionHashedReadWriteSet */
+function readCollection(r: ProtoReader): CollectionRwset {
+  let collection = '';
+  let hashedStart = ABSENT;
+  let hashedEnd = 0;
+  let hashStart = ABSENT;
+  let hashEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      collection = r.strictString();
+    } else if (n === 2) {
+      hashedStart = r.span();
+      hashedEnd = r.spanEnd;
+    } else if (n === 3) {
+      hashStart = r.span();
+      hashEnd = r.spanEnd;
+    } else {
+      r.skip();
+    }
+  }
+  const c: CollectionRwset = { collection, hashedReads: [], hashedWrites: [], pvtRwsetHash: bufferAt(r, hashStart, hashEnd) };
+  if (hashedStart !== ABSENT) {
+    const outer = r.enter(hashedStart, hashedEnd);
+    for (let n = r.next(); n !== 0; n = r.next()) {
+      if (n === 1) {
+        c.hashedReads.push(nested(r, readKvReadHash));
+      } else if (n === 2) {
+        c.hashedWrites.push(nested(r, readKvWriteHash));
+      } else if (n === 3) {
+        nested(r, checkMetadataWriteHash);
+      } else {
+        r.skip();
+      }
+    }
+    r.leave(outer);
+  }
   return c;
 }
 
 const emptyRwset = (): NamespaceRwset => ({ reads: [], rangeQueries: [], writes: [], metadataWrites: [], collections: [] });
 
+/** NsReadWriteSet: the namespace, its KVRWSet and its collections' hashed read/write sets. */
+function readNamespace(r: ProtoReader): DecodedTransaction['namespaces'][number] {
+  const rwset = emptyRwset();
+  let namespace = '';
+  let kvStart = ABSENT;
+  let kvEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      namespace = r.strictString();
+    } else if (n === 2) {
+      kvStart = r.span();
+      kvEnd = r.spanEnd;
+    } else if (n === 3) {
+      rwset.collections.push(nested(r, readCollection));
+    } else {
+      r.skip();
+    }
+  }
+  if (kvStart !== ABSENT) {
+    const outer = r.enter(kvStart, kvEnd);
+    readKvRwset(r, rwset);
+    r.leave(outer);
+  }
+  return { namespace, rwset };
+}
+
+// ---- envelopes ---------------------------------------------------------------------------
+
 /** A ChaincodeID's name (field 2), its other fields checked. */
-function chaincodeName(bytes: Uint8Array): string {
+function chaincodeName(r: ProtoReader): string {
   let name = '';
-  eachField(bytes, (n, r) => (n === 2 ? (name = text(r)) : check(r, n === 1 || n === 3 ? 'text' : undefined)));
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 2) {
+      name = r.strictString();
+    } else if (n === 1 || n === 3) {
+      r.strictString();
+    } else {
+      r.skip();
+    }
+  }
   return name;
 }
 
+function readTimestamp(r: ProtoReader): Date {
+  let seconds = 0;
+  let nanos = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      seconds = r.varint();
+    } else if (n === 2) {
+      nanos = r.varint();
+    } else {
+      r.skip();
+    }
+  }
+  return new Date(seconds * 1000 + nanos / 1000000);
+}
+
 /** ChannelHeader: type, timestamp, channel and transaction id; version, epoch, extension and TLS certificate hash checked. */
-function readChannelHeader(bytes: Uint8Array): { headerType: number; channelId: string; transactionId: string; timestamp: Date } {
+function readChannelHeader(r: ProtoReader): { headerType: number; channelId: string; transactionId: string; timestamp: Date } {
   let headerType = 0;
   let channelId = '';
   let transactionId = '';
-  let timestamp: Uint8Array | undefined;
-  eachField(bytes, (n, r) => {
+  let timestampStart = ABSENT;
+  let timestampEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
       headerType = r.varint();
     } else if (n === 3) {
-      timestamp = r.bytes();
+      timestampStart = r.span();
+      timestampEnd = r.spanEnd;
     } else if (n === 4) {
-      channelId = text(r);
+      channelId = r.strictString();
     } else if (n === 5) {
-      transactionId = text(r);
+      transactionId = r.strictString();
+    } else if (n === 2 || n === 6) {
+      r.varint();
+    } else if (n === 7 || n === 8) {
+      r.span();
     } else {
-      check(r, n === 2 || n === 6 ? 'varint' : n === 7 || n === 8 ? 'bytes' : undefined);
+      r.skip();
     }
-  });
-  let seconds = 0;
-  let nanos = 0;
-  eachField(timestamp ?? EMPTY, (n, r) => (n === 1 ? (seconds = r.varint()) : n === 2 ? (nanos = r.varint()) : r.skip()));
-  return { headerType, channelId, transactionId, timestamp: timestamp ? new Date(seconds * 1000 + nanos / 1000000) : new Date(0) };
+  }
+  return { headerType, channelId, transactionId, timestamp: timestampStart === ABSENT ? new Date(0) : readAt(r, timestampStart, timestampEnd, readTimestamp) };
 }
 
-/** ChaincodeProposalPayload → ChaincodeInvocationSpec → ChaincodeSpec: the chaincode id's name and the input's arguments (as bytes). */
-function readProposalPayload(bytes: Uint8Array): { chaincode: string | undefined; args: Uint8Array[] } {
-  let input = EMPTY;
-  eachField(bytes, (n, r) => (n === 1 ? (input = r.bytes()) : check(r, n === 2 ? mapEntry : undefined)));
-  let spec = EMPTY;
-  eachField(input, (n, r) => (n === 1 ? (spec = r.bytes()) : r.skip()));
+/**
+ * ChaincodeProposalPayload → ChaincodeInvocationSpec → ChaincodeSpec: the
+ * chaincode id's name, and the spans of the input's arguments (start, end,
+ * start, end, …) into `args`.
+ */
+function readProposalPayload(r: ProtoReader, args: number[]): string | undefined {
+  let inputStart = ABSENT;
+  let inputEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      inputStart = r.span();
+      inputEnd = r.spanEnd;
+    } else if (n === 2) {
+      nested(r, checkMapEntry);
+    } else {
+      r.skip();
+    }
+  }
+  if (inputStart === ABSENT) {
+    return undefined;
+  }
+  let specStart = ABSENT;
+  let specEnd = 0;
+  const outer = r.enter(inputStart, inputEnd);
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      specStart = r.span();
+      specEnd = r.spanEnd;
+    } else {
+      r.skip();
+    }
+  }
+  if (specStart === ABSENT) {
+    r.leave(outer);
+    return undefined;
+  }
   let chaincode: string | undefined;
-  let chaincodeInput = EMPTY;
-  eachField(spec, (n, r) => (n === 2 ? (chaincode = chaincodeName(r.bytes())) : n === 3 ? (chaincodeInput = r.bytes()) : check(r, n === 1 || n === 4 ? 'varint' : undefined)));
-  const args: Uint8Array[] = [];
-  eachField(chaincodeInput, (n, r) => (n === 1 ? args.push(r.bytes()) : check(r, n === 2 ? mapEntry : n === 3 ? 'varint' : undefined)));
-  return { chaincode, args };
+  let chaincodeInputStart = ABSENT;
+  let chaincodeInputEnd = 0;
+  r.enter(specStart, specEnd);
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 2) {
+      chaincode = nested(r, chaincodeName);
+    } else if (n === 3) {
+      chaincodeInputStart = r.span();
+      chaincodeInputEnd = r.spanEnd;
+    } else if (n === 1 || n === 4) {
+      r.varint();
+    } else {
+      r.skip();
+    }
+  }
+  if (chaincodeInputStart !== ABSENT) {
+    r.enter(chaincodeInputStart, chaincodeInputEnd);
+    for (let n = r.next(); n !== 0; n = r.next()) {
+      if (n === 1) {
+        args.push(r.span(), r.spanEnd);
+      } else if (n === 2) {
+        nested(r, checkMapEntry);
+      } else if (n === 3) {
+        r.varint();
+      } else {
+        r.skip();
+      }
+    }
+  }
+  r.leave(outer);
+  return chaincode;
+}
+
+/** An Endorsement: the endorser's identity, its serialized identity and its signature. */
+function readEndorsement(r: ProtoReader): DecodedTransaction['endorsements'][number] {
+  let endorserStart = ABSENT;
+  let endorserEnd = 0;
+  let signatureStart = ABSENT;
+  let signatureEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      endorserStart = r.span();
+      endorserEnd = r.spanEnd;
+    } else if (n === 2) {
+      signatureStart = r.span();
+      signatureEnd = r.spanEnd;
+    } else {
+      r.skip();
+    }
+  }
+  const identity = readAt(r, endorserStart, endorserEnd, readIdentity);
+  return { ...identity, endorser: bytesAt(r, endorserStart, endorserEnd), signature: bytesAt(r, signatureStart, signatureEnd) };
+}
+
+/** ChaincodeEvent: its name and payload; chaincode and transaction id checked. */
+function readEvent(r: ProtoReader): NonNullable<DecodedTransaction['event']> {
+  let name = '';
+  let payloadStart = ABSENT;
+  let payloadEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 3) {
+      name = r.strictString();
+    } else if (n === 4) {
+      payloadStart = r.span();
+      payloadEnd = r.spanEnd;
+    } else if (n === 1 || n === 2) {
+      r.strictString();
+    } else {
+      r.skip();
+    }
+  }
+  return { name, payload: bytesAt(r, payloadStart, payloadEnd) };
+}
+
+function readResponse(r: ProtoReader): DecodedTransaction['response'] {
+  let status = 0;
+  let message = '';
+  let payloadStart = ABSENT;
+  let payloadEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      status = r.varint();
+    } else if (n === 2) {
+      message = r.strictString();
+    } else if (n === 3) {
+      payloadStart = r.span();
+      payloadEnd = r.spanEnd;
+    } else {
+      r.skip();
+    }
+  }
+  return { status, message, payload: bytesAt(r, payloadStart, payloadEnd) };
+}
+
+/** A TransactionAction's payload (field 2; its header, field 1, checked), or an empty span when it has none: [start, end]. */
+function readTransactionAction(r: ProtoReader, found: number[]): void {
+  let payloadStart = ABSENT;
+  let payloadEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 2) {
+      payloadStart = r.span();
+      payloadEnd = r.spanEnd;
+    } else if (n === 1) {
+      r.span();
+    } else {
+      r.skip();
+    }
+  }
+  found[0] = payloadStart === ABSENT ? 0 : payloadStart;
+  found[1] = payloadStart === ABSENT ? 0 : payloadEnd;
 }
 
 /** Decodes an envelope as decodeEnvelope does; throws on anything malformed (the caller marks it invalid). */
 export function readEnvelope(envelopeBytes: Uint8Array): ReadTransaction {
-  let payloadBytes = EMPTY;
-  let signature = EMPTY;
-  eachField(envelopeBytes, (n, r) => (n === 1 ? (payloadBytes = r.bytes()) : n === 2 ? (signature = r.bytes()) : r.skip()));
-  let header: Uint8Array | undefined;
-  let data = EMPTY;
-  eachField(payloadBytes, (n, r) => (n === 1 ? (header = r.bytes()) : n === 2 ? (data = r.bytes()) : r.skip()));
-  let channelHeader = EMPTY;
-  let signatureHeader = EMPTY;
-  eachField(header ?? EMPTY, (n, r) => (n === 1 ? (channelHeader = r.bytes()) : n === 2 ? (signatureHeader = r.bytes()) : r.skip()));
-  if (!header) {
+  const r = new ProtoReader(envelopeBytes);
+  let payloadStart = ABSENT;
+  let payloadEnd = 0;
+  let signatureStart = ABSENT;
+  let signatureEnd = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      payloadStart = r.span();
+      payloadEnd = r.spanEnd;
+    } else if (n === 2) {
+      signatureStart = r.span();
+      signatureEnd = r.spanEnd;
+    } else {
+      r.skip();
+    }
+  }
+  let headerStart = ABSENT;
+  let headerEnd = 0;
+  let dataStart = ABSENT;
+  let dataEnd = 0;
+  let outer = payloadStart === ABSENT ? r.enter(0, 0) : r.enter(payloadStart, payloadEnd);
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      headerStart = r.span();
+      headerEnd = r.spanEnd;
+    } else if (n === 2) {
+      dataStart = r.span();
+      dataEnd = r.spanEnd;
+    } else {
+      r.skip();
+    }
+  }
+  r.leave(outer);
+  let channelHeaderStart = ABSENT;
+  let channelHeaderEnd = 0;
+  const signatureHeader: number[] = [ABSENT, 0, ABSENT, 0];
+  let signatureHeaderStart = ABSENT;
+  let signatureHeaderEnd = 0;
+  if (headerStart === ABSENT) {
     throw new Error('envelope has no header');
   }
-  const sh = readSignatureHeader(signatureHeader);
+  outer = r.enter(headerStart, headerEnd);
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      channelHeaderStart = r.span();
+      channelHeaderEnd = r.spanEnd;
+    } else if (n === 2) {
+      signatureHeaderStart = r.span();
+      signatureHeaderEnd = r.spanEnd;
+    } else {
+      r.skip();
+    }
+  }
+  r.leave(outer);
+  readAt(r, signatureHeaderStart, signatureHeaderEnd, (s) => readSignatureHeader(s, signatureHeader));
+  const channelHeader = readAt(r, channelHeaderStart, channelHeaderEnd, readChannelHeader);
   const base = {
-    ...readChannelHeader(channelHeader),
-    creator: readIdentity(sh.creator),
-    payloadBytes,
-    signature,
-    creatorBytes: sh.creator,
-    nonce: sh.nonce,
+    ...channelHeader,
+    creator: creatorOf(r, signatureHeader),
+    payloadBytes: bytesAt(r, payloadStart, payloadEnd),
+    signature: bytesAt(r, signatureStart, signatureEnd),
+    creatorBytes: bytesAt(r, signatureHeader[0]!, signatureHeader[1]!),
+    nonce: bytesAt(r, signatureHeader[2]!, signatureHeader[3]!),
   };
   if (base.headerType !== ENDORSER_TRANSACTION) {
     return {
@@ -356,99 +837,151 @@ export function readEnvelope(envelopeBytes: Uint8Array): ReadTransaction {
     };
   }
   // peer.Transaction: every TransactionAction (header, payload); the first one's payload is a ChaincodeActionPayload
-  let action: Uint8Array | undefined;
-  eachField(data, (n, r) => {
-    if (n !== 1) {
-      r.skip();
-      return;
+  const action: number[] = [ABSENT, 0];
+  const each: number[] = [0, 0];
+  if (dataStart !== ABSENT) {
+    outer = r.enter(dataStart, dataEnd);
+    for (let n = r.next(); n !== 0; n = r.next()) {
+      if (n !== 1) {
+        r.skip();
+        continue;
+      }
+      const o = r.enterField();
+      readTransactionAction(r, each);
+      r.leave(o);
+      if (action[0] === ABSENT) {
+        action[0] = each[0]!;
+        action[1] = each[1]!;
+      }
     }
-    let payload = EMPTY;
-    eachField(r.bytes(), (m, a) => (m === 2 ? (payload = a.bytes()) : check(a, m === 1 ? 'bytes' : undefined)));
-    action ??= payload;
-  });
-  if (!action) {
+    r.leave(outer);
+  }
+  if (action[0] === ABSENT) {
     throw new Error('transaction has no action');
   }
-  let proposalPayload = EMPTY;
-  let endorsed: Uint8Array | undefined;
-  eachField(action, (n, r) => (n === 1 ? (proposalPayload = r.bytes()) : n === 2 ? (endorsed = r.bytes()) : r.skip()));
-  const proposal = readProposalPayload(proposalPayload);
-  let proposalResponsePayload = EMPTY;
-  const endorsements: DecodedTransaction['endorsements'] = [];
-  eachField(endorsed ?? EMPTY, (n, r) => {
+  // ChaincodeActionPayload: the proposal's payload and the endorsed action
+  let proposalStart = ABSENT;
+  let proposalEnd = 0;
+  let endorsedStart = ABSENT;
+  let endorsedEnd = 0;
+  outer = r.enter(action[0]!, action[1]!);
+  for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
-      proposalResponsePayload = r.bytes();
+      proposalStart = r.span();
+      proposalEnd = r.spanEnd;
     } else if (n === 2) {
-      let endorser = EMPTY;
-      let sig = EMPTY;
-      eachField(r.bytes(), (m, e) => (m === 1 ? (endorser = e.bytes()) : m === 2 ? (sig = e.bytes()) : e.skip()));
-      endorsements.push({ ...readIdentity(endorser), endorser, signature: sig });
+      endorsedStart = r.span();
+      endorsedEnd = r.spanEnd;
     } else {
       r.skip();
     }
-  });
-  if (!endorsed) {
+  }
+  r.leave(outer);
+  const argSpans: number[] = [];
+  const proposalChaincode = readAt(r, proposalStart, proposalEnd, (s) => readProposalPayload(s, argSpans));
+  let responsePayloadStart = ABSENT;
+  let responsePayloadEnd = 0;
+  const endorsements: DecodedTransaction['endorsements'] = [];
+  if (endorsedStart === ABSENT) {
     throw new Error('transaction has no endorsed action');
   }
-  // ProposalResponsePayload.extension → ChaincodeAction
-  let extension = EMPTY;
-  eachField(proposalResponsePayload, (n, r) => (n === 2 ? (extension = r.bytes()) : check(r, n === 1 ? 'bytes' : undefined)));
-  let results = EMPTY;
-  let events = EMPTY;
-  let response = EMPTY;
-  let actionChaincode: string | undefined;
-  eachField(extension, (n, r) =>
-    n === 1 ? (results = r.bytes()) : n === 2 ? (events = r.bytes()) : n === 3 ? (response = r.bytes()) : n === 4 ? (actionChaincode = chaincodeName(r.bytes())) : r.skip(),
-  );
-  const namespaces: DecodedTransaction['namespaces'] = [];
-  eachField(results, (n, r) => {
-    if (n !== 2) {
-      check(r, n === 1 ? 'varint' : undefined);
-      return;
+  outer = r.enter(endorsedStart, endorsedEnd);
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      responsePayloadStart = r.span();
+      responsePayloadEnd = r.spanEnd;
+    } else if (n === 2) {
+      endorsements.push(nested(r, readEndorsement));
+    } else {
+      r.skip();
     }
-    const rwset = emptyRwset();
-    let namespace = '';
-    let kv = EMPTY;
-    eachField(r.bytes(), (m, ns) => {
-      if (m === 1) {
-        namespace = text(ns);
-      } else if (m === 2) {
-        kv = ns.bytes();
-      } else if (m === 3) {
-        rwset.collections.push(readCollection(ns.bytes()));
-      } else {
-        ns.skip();
-      }
-    });
-    readKvRwset(kv, rwset);
-    namespaces.push({ namespace, rwset });
-  });
-  // The invoked chaincode: the proposal's, else the endorsed action's, else a transaction's only namespace.
-  const chaincode = proposal.chaincode || actionChaincode || (namespaces.length === 1 ? namespaces[0]!.namespace : '');
-  let event: DecodedTransaction['event'] = null;
-  if (events.length > 0) {
-    let name = '';
-    let payload = EMPTY;
-    eachField(events, (n, r) => (n === 3 ? (name = text(r)) : n === 4 ? (payload = r.bytes()) : check(r, n === 1 || n === 2 ? 'text' : undefined)));
-    event = { name, payload };
   }
-  let status = 0;
-  let message = '';
-  let responsePayload = EMPTY;
-  eachField(response, (n, r) => (n === 1 ? (status = r.varint()) : n === 2 ? (message = text(r)) : n === 3 ? (responsePayload = r.bytes()) : r.skip()));
+  r.leave(outer);
+  // ProposalResponsePayload.extension → ChaincodeAction
+  let extensionStart = ABSENT;
+  let extensionEnd = 0;
+  outer = responsePayloadStart === ABSENT ? r.enter(0, 0) : r.enter(responsePayloadStart, responsePayloadEnd);
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 2) {
+      extensionStart = r.span();
+      extensionEnd = r.spanEnd;
+    } else if (n === 1) {
+      r.span();
+    } else {
+      r.skip();
+    }
+  }
+  r.leave(outer);
+  let resultsStart = ABSENT;
+  let resultsEnd = 0;
+  let eventsStart = ABSENT;
+  let eventsEnd = 0;
+  let responseStart = ABSENT;
+  let responseEnd = 0;
+  let actionChaincode: string | undefined;
+  outer = extensionStart === ABSENT ? r.enter(0, 0) : r.enter(extensionStart, extensionEnd);
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      resultsStart = r.span();
+      resultsEnd = r.spanEnd;
+    } else if (n === 2) {
+      eventsStart = r.span();
+      eventsEnd = r.spanEnd;
+    } else if (n === 3) {
+      responseStart = r.span();
+      responseEnd = r.spanEnd;
+    } else if (n === 4) {
+      actionChaincode = nested(r, chaincodeName);
+    } else {
+      r.skip();
+    }
+  }
+  r.leave(outer);
+  // TxReadWriteSet: its namespaces (its data model checked)
+  const namespaces: DecodedTransaction['namespaces'] = [];
+  if (resultsStart !== ABSENT) {
+    outer = r.enter(resultsStart, resultsEnd);
+    for (let n = r.next(); n !== 0; n = r.next()) {
+      if (n === 2) {
+        namespaces.push(nested(r, readNamespace));
+      } else if (n === 1) {
+        r.varint();
+      } else {
+        r.skip();
+      }
+    }
+    r.leave(outer);
+  }
+  // The invoked chaincode: the proposal's, else the endorsed action's, else a transaction's only namespace.
+  const chaincode = proposalChaincode || actionChaincode || (namespaces.length === 1 ? namespaces[0]!.namespace : '');
+  const event = eventsStart !== ABSENT && eventsEnd > eventsStart ? readAt(r, eventsStart, eventsEnd, readEvent) : null;
+  const response = readAt(r, responseStart, responseEnd, readResponse);
   let args: string[] | undefined;
+  let rwset: NamespaceRwset | undefined;
+  for (const ns of namespaces) {
+    if (ns.namespace === chaincode) {
+      rwset = ns.rwset;
+      break;
+    }
+  }
   return {
     ...base,
     chaincode,
     // the arguments are decoded to text when asked for: the auditor does not read them
     get args(): string[] {
-      return (args ??= proposal.args.map(utf8));
+      if (args === undefined) {
+        args = [];
+        for (let i = 0; i < argSpans.length; i += 2) {
+          args.push(r.utf8(argSpans[i]!, argSpans[i + 1]!));
+        }
+      }
+      return args;
     },
-    proposalResponsePayload,
+    proposalResponsePayload: bytesAt(r, responsePayloadStart, responsePayloadEnd),
     endorsements,
-    rwset: namespaces.find((ns) => ns.namespace === chaincode)?.rwset ?? emptyRwset(),
+    rwset: rwset ?? emptyRwset(),
     namespaces,
     event,
-    response: { status, message, payload: responsePayload },
+    response,
   };
 }

@@ -5,7 +5,14 @@
  * google-protobuf's generated code does: unknown fields are skipped, a
  * field that occurs twice keeps its last value, a repeated field keeps
  * every value. Anything malformed or truncated throws.
+ *
+ * One reader reads nested messages too: enter() narrows it to a message
+ * held in a length-delimited field (or at offsets noted earlier with
+ * span()), leave() carries on with the enclosing one, so a message is read
+ * without a reader or a view of its bytes of its own. Views (bytes(),
+ * view()) are made only for values that are kept.
  */
+import { isUtf8 } from 'node:buffer';
 
 const VARINT = 0;
 const FIXED64 = 1;
@@ -15,14 +22,22 @@ const FIXED32 = 5;
 /** One message's fields, in the order they occur. */
 export class ProtoReader {
   private offset = 0;
+  /** the end of the message being read: the whole message, or the one entered */
+  private limit: number;
   /** wire type of the field last read by next() */
   private wireType = -1;
+  /** the message as a Buffer over the same memory, for decoding text in place */
+  private text: Buffer | undefined;
+  /** where the bytes of the field last read by span() end */
+  spanEnd = 0;
 
-  constructor(private readonly message: Uint8Array) {}
+  constructor(private readonly message: Uint8Array) {
+    this.limit = message.length;
+  }
 
   /** The next field's number, or 0 at the end of the message. */
   next(): number {
-    if (this.offset >= this.message.length) {
+    if (this.offset >= this.limit) {
       return 0;
     }
     const key = this.readVarint();
@@ -44,21 +59,45 @@ export class ProtoReader {
 
   /** The current field as bytes (a view into the message, not a copy). */
   bytes(): Uint8Array {
-    this.expect(LENGTH_DELIMITED);
-    const length = this.readVarint();
-    const end = this.offset + length;
-    if (end > this.message.length) {
-      throw new Error('protobuf length-delimited field runs past the end of its message');
-    }
-    const value = this.message.subarray(this.offset, end);
-    this.offset = end;
-    return value;
+    return this.view(this.span(), this.spanEnd);
   }
 
-  /** The current field as a UTF-8 string. */
+  /** The current field as a UTF-8 string (invalid bytes read as U+FFFD). */
   string(): string {
-    const b = this.bytes();
-    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+    return this.utf8(this.span(), this.spanEnd);
+  }
+
+  /** The current field as a string, which must be valid UTF-8. */
+  strictString(): string {
+    const start = this.span();
+    const end = this.spanEnd;
+    const m = this.message;
+    let i = start;
+    while (i < end && m[i]! < 0x80) {
+      i++;
+    }
+    if (i === end) {
+      // ASCII, which latin1 decodes as UTF-8 does, and faster
+      return this.textView().toString('latin1', start, end);
+    }
+    if (!isUtf8(this.view(start, end))) {
+      throw new Error('protobuf string field is not UTF-8');
+    }
+    return this.utf8(start, end);
+  }
+
+  /** The current field, length-delimited, as offsets into the message without a view: returns its start; spanEnd is its end. */
+  span(): number {
+    this.expect(LENGTH_DELIMITED);
+    const length = this.readVarint();
+    const start = this.offset;
+    const end = start + length;
+    if (end > this.limit) {
+      throw new Error('protobuf length-delimited field runs past the end of its message');
+    }
+    this.offset = end;
+    this.spanEnd = end;
+    return start;
   }
 
   /** Skips the current field. */
@@ -71,7 +110,7 @@ export class ProtoReader {
         this.advance(8);
         return;
       case LENGTH_DELIMITED:
-        this.bytes();
+        this.span();
         return;
       case FIXED32:
         this.advance(4);
@@ -81,6 +120,57 @@ export class ProtoReader {
     }
   }
 
+  /**
+   * Reads the message at message[start, end) (a span() of the message being
+   * read, or of one that encloses it) until leave(); returns what leave()
+   * needs to carry on with the message being read now.
+   */
+  enter(start: number, end: number): number {
+    const outer = this.limit;
+    this.offset = start;
+    this.limit = end;
+    return outer;
+  }
+
+  /** enter() the current field, a length-delimited message. */
+  enterField(): number {
+    const start = this.span();
+    return this.enter(start, this.spanEnd);
+  }
+
+  /** Carries on with the enclosing message after the end of the one entered (the value enter() returned). */
+  leave(outer: number): void {
+    this.offset = this.limit;
+    this.limit = outer;
+  }
+
+  /** message[start, end) as a view of the message's own kind (as subarray makes, for a Buffer more cheaply). */
+  view(start: number, end: number): Uint8Array {
+    const m = this.message;
+    return m.constructor === Buffer ? Buffer.from(m.buffer, m.byteOffset + start, end - start) : m.subarray(start, end);
+  }
+
+  /** message[start, end) as a Buffer view. */
+  bufferView(start: number, end: number): Buffer {
+    const m = this.message;
+    return Buffer.from(m.buffer, m.byteOffset + start, end - start);
+  }
+
+  /** message[start, end) decoded as UTF-8 (invalid bytes read as U+FFFD). */
+  utf8(start: number, end: number): string {
+    return this.textView().toString('utf8', start, end);
+  }
+
+  /** The byte at `offset` of the message. */
+  byteAt(offset: number): number {
+    return this.message[offset]!;
+  }
+
+  private textView(): Buffer {
+    const m = this.message;
+    return (this.text ??= m.constructor === Buffer ? (m as Buffer) : Buffer.from(m.buffer, m.byteOffset, m.byteLength));
+  }
+
   private expect(wireType: number): void {
     if (this.wireType !== wireType) {
       throw new Error(`protobuf field has wire type ${this.wireType}, expected ${wireType}`);
@@ -88,7 +178,7 @@ export class ProtoReader {
   }
 
   private advance(n: number): void {
-    if (this.offset + n > this.message.length) {
+    if (this.offset + n > this.limit) {
       throw new Error('protobuf field runs past the end of its message');
     }
     this.offset += n;
@@ -96,13 +186,17 @@ export class ProtoReader {
 
   /** An unsigned varint of up to 64 bits, as a number (exact up to 2^53). */
   private readVarint(): number {
+    const m = this.message;
+    if (this.offset < this.limit && m[this.offset]! < 0x80) {
+      return m[this.offset++]!;
+    }
     let value = 0;
     let scale = 1;
     for (let i = 0; i < 10; i++) {
-      if (this.offset >= this.message.length) {
+      if (this.offset >= this.limit) {
         throw new Error('protobuf varint runs past the end of its message');
       }
-      const byte = this.message[this.offset++]!;
+      const byte = m[this.offset++]!;
       value += (byte & 0x7f) * scale;
       if (byte < 0x80) {
         return value;

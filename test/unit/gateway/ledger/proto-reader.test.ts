@@ -1,0 +1,102 @@
+/**
+ * The wire reader alone: nested messages read with one reader (enter and
+ * leave keep each message within its own bytes), views of the message's own
+ * kind, and strict and lenient text.
+ */
+import { strict as assert } from 'node:assert';
+import { ProtoReader } from 'customs-ledger-gateway/dist/ledger/fabric-format/proto-reader';
+import { ProtoWriter } from 'customs-ledger-gateway/dist/ledger/fabric-format/proto-writer';
+
+/** Every field of a message and of the messages in its field 2, as [depth, field, value]. */
+function walk(r: ProtoReader, depth = 0, out: [number, number, unknown][] = []): [number, number, unknown][] {
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      out.push([depth, n, r.varint()]);
+    } else if (n === 2) {
+      const outer = r.enterField();
+      walk(r, depth + 1, out);
+      r.leave(outer);
+    } else if (n === 3) {
+      out.push([depth, n, r.string()]);
+    } else {
+      r.skip();
+    }
+  }
+  return out;
+}
+
+describe('ProtoReader', () => {
+  const inner = new ProtoWriter().varint(1, 7).string(3, 'in').finish();
+  const message = new ProtoWriter().varint(1, 1).bytes(2, new ProtoWriter().bytes(2, inner).varint(1, 300).finish()).string(3, 'out').varint(9, 5).finish();
+
+  it('reads nested messages with one reader, carrying on after each', () => {
+    assert.deepEqual(walk(new ProtoReader(message)), [
+      [0, 1, 1],
+      [2, 1, 7],
+      [2, 3, 'in'],
+      [1, 1, 300],
+      [0, 3, 'out'],
+    ]);
+  });
+
+  it('reads a span noted earlier, and keeps an entered message within its bytes', () => {
+    const r = new ProtoReader(message);
+    assert.equal(r.next(), 1);
+    r.varint();
+    assert.equal(r.next(), 2);
+    const start = r.span();
+    const end = r.spanEnd;
+    assert.deepEqual(walk(r), [[0, 3, 'out']]);
+    const outer = r.enter(start, end);
+    assert.deepEqual(walk(r), [
+      [1, 1, 7],
+      [1, 3, 'in'],
+      [0, 1, 300],
+    ]);
+    // and carries on after it
+    r.leave(outer);
+    assert.equal(r.next(), 3);
+    // the entered message's last byte cut off: its field runs past its end, though the enclosing message goes on
+    const cut = new ProtoReader(message);
+    cut.next();
+    cut.varint();
+    cut.next();
+    const s = cut.span();
+    cut.enter(s, cut.spanEnd - 1);
+    assert.throws(() => walk(cut), /past the end of its message/);
+  });
+
+  it('makes views of the message\'s own kind into its memory', () => {
+    for (const bytes of [Buffer.from(message), Uint8Array.from(message)]) {
+      const r = new ProtoReader(bytes);
+      r.next();
+      r.varint();
+      r.next();
+      const v = r.bytes();
+      assert.equal(v.constructor, bytes.constructor);
+      assert.equal(v.buffer, bytes.buffer);
+      assert.equal(v.byteOffset, bytes.byteOffset + 4);
+      assert.ok(Buffer.isBuffer(r.bufferView(0, 2)));
+    }
+  });
+
+  it('reads text strictly or leniently', () => {
+    const texts = new ProtoWriter().string(1, 'ascii').string(1, 'ünïcödé').bytes(1, Buffer.from([0x61, 0xff])).finish();
+    const strict: (string | Error)[] = [];
+    const lenient: string[] = [];
+    const r = new ProtoReader(texts);
+    const l = new ProtoReader(texts);
+    while (r.next() !== 0) {
+      l.next();
+      lenient.push(l.string());
+      try {
+        strict.push(r.strictString());
+      } catch (err) {
+        strict.push(err as Error);
+      }
+    }
+    assert.deepEqual(lenient, ['ascii', 'ünïcödé', 'a\ufffd']);
+    assert.deepEqual(strict.slice(0, 2), ['ascii', 'ünïcödé']);
+    assert.match(String(strict[2]), /not UTF-8/);
+  });
+});
