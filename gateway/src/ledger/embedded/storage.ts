@@ -9,8 +9,8 @@ import { Level } from 'level';
 import type { Version } from './rwset';
 import type { HistoryEntry, VersionedValue } from './simulation';
 import type { ValidationCode } from '../backend';
-import { decodeBlock, type DecodedBlock } from '../fabric-format/block';
-import { decodeEnvelope } from '../fabric-format/transaction';
+import type { DecodedBlock } from '../fabric-format/block';
+import { readBlock, readEnvelope } from '../fabric-format/block-reader';
 
 /**
  * The options every LevelDB of the embedded network opens with. A 16 MiB
@@ -296,10 +296,10 @@ export class PeerStore {
         if (!bytes) {
           continue;
         }
-        block = decodeBlock(bytes);
+        block = readBlock(bytes);
         blocks.set(blockNumber, block);
       }
-      const tx = decodeEnvelope(block.envelopes[txNumber]!);
+      const tx = readEnvelope(block.envelopes[txNumber]!);
       const write = tx.rwset.writes.find((w) => w.key === key);
       const ms = tx.timestamp.getTime();
       out.push({
