@@ -17,7 +17,7 @@
  * on real ledgers and on damaged envelopes.
  */
 import { validationCodeName, type DecodedBlock } from './block';
-import { ProtoReader } from './proto-reader';
+import { ProtoReader, readTimestamp } from './proto-reader';
 import { VALIDATION_PARAMETER, type CollectionRwset, type DecodedTransaction, type NamespaceRwset } from './transaction';
 
 /** common.HeaderType.ENDORSER_TRANSACTION */
@@ -565,20 +565,6 @@ function chaincodeName(r: ProtoReader): string {
   return name;
 }
 
-function readTimestamp(r: ProtoReader): Date {
-  let seconds = 0;
-  let nanos = 0;
-  for (let n = r.next(); n !== 0; n = r.next()) {
-    if (n === 1) {
-      seconds = r.varint();
-    } else if (n === 2) {
-      nanos = r.varint();
-    } else {
-      r.skip();
-    }
-  }
-  return new Date(seconds * 1000 + nanos / 1000000);
-}
 
 /** ChannelHeader: type, timestamp, channel and transaction id; version, epoch, extension and TLS certificate hash checked. */
 function readChannelHeader(r: ProtoReader): { headerType: number; channelId: string; transactionId: string; timestamp: Date } {

@@ -206,3 +206,19 @@ export class ProtoReader {
     throw new Error('protobuf varint is longer than 10 bytes');
   }
 }
+
+/** A google.protobuf.Timestamp message, from the reader's current message, as Timestamp.toDate reads it. */
+export function readTimestamp(r: ProtoReader): Date {
+  let seconds = 0;
+  let nanos = 0;
+  for (let n = r.next(); n !== 0; n = r.next()) {
+    if (n === 1) {
+      seconds = r.varint();
+    } else if (n === 2) {
+      nanos = r.varint();
+    } else {
+      r.skip();
+    }
+  }
+  return new Date(seconds * 1000 + nanos / 1_000_000);
+}

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import type { ChaincodeEvent, KeyRead, KeyWrite, MetadataWrite, RangeRead, ReadWriteSet, Version } from '../embedded/rwset';
-import { ProtoReader } from './proto-reader';
+import { ProtoReader, readTimestamp } from './proto-reader';
 import { ProtoWriter } from './proto-writer';
 import { signLowS } from './signing';
 
@@ -622,7 +622,7 @@ export function decodeSignedProposal(bytes: Uint8Array): DecodedProposal {
   for (let field = ch.next(); field !== 0; field = ch.next()) {
     switch (field) {
       case 3:
-        timestamp = timestampOf(ch.bytes());
+        timestamp = readTimestamp(new ProtoReader(ch.bytes()));
         break;
       case 4:
         channelId = ch.string();
@@ -697,22 +697,6 @@ function identityOf(bytes: Uint8Array): { mspId: string; certificatePem: string 
   return { mspId: utf8(mspId), certificatePem: utf8(certificate) };
 }
 
-/** google.protobuf.Timestamp bytes as Timestamp.toDate reads them. */
-function timestampOf(bytes: Uint8Array): Date {
-  let seconds = 0;
-  let nanos = 0;
-  const r = new ProtoReader(bytes);
-  for (let field = r.next(); field !== 0; field = r.next()) {
-    if (field === 1) {
-      seconds = r.varint();
-    } else if (field === 2) {
-      nanos = r.varint();
-    } else {
-      r.skip();
-    }
-  }
-  return new Date(seconds * 1000 + nanos / 1_000_000);
-}
 
 /** The one length-delimited field `field` of a message (its last occurrence), or undefined. */
 function bytesField(bytes: Uint8Array, wanted: number): Uint8Array | undefined {
