@@ -179,6 +179,9 @@ const RANGE_CACHE_RANGES = 4_096;
  */
 const SURROGATE = /[\uD800-\uDFFF]/;
 
+/** Entries a read cache holds at most. */
+const MEMORY_ENTRIES = 200_000;
+
 /** Blocks replayed before their changes are written (with the position reached) in one batch. */
 const FLUSH_BLOCKS = 128;
 /** ... or changed entries, whichever comes first. */
@@ -346,19 +349,21 @@ export class ReplayState {
   }
 
   private rememberState(key: string, namespace: string | undefined, value: StateValue | null): void {
-    if (this.committed.size >= 200_000) {
-      this.committed.clear();
-      this.complete = false;
-    }
+    this.makeRoom(this.committed);
     this.committed.set(key, namespace, value);
   }
 
   private remember<T>(cache: Map<string, T>, key: string, value: T): void {
-    if (cache.size >= 200_000) {
+    this.makeRoom(cache);
+    cache.set(key, value);
+  }
+
+  /** Empties a full read cache; memory then no longer holds every entry. */
+  private makeRoom(cache: { readonly size: number; clear(): void }): void {
+    if (cache.size >= MEMORY_ENTRIES) {
       cache.clear();
       this.complete = false;
     }
-    cache.set(key, value);
   }
 
   /** Keys in [start, end) ("" end: to the last key), in key order, of the audited chaincode's namespace or of `namespace`. */
