@@ -60,13 +60,27 @@ const findingSchema = z.strictObject({
   message: z.string(),
 });
 
+/** A version as 8 bytes: block, then transaction, big-endian. */
+function encodeVersion(at: Version): Buffer {
+  const b = Buffer.allocUnsafe(8);
+  b.writeUInt32BE(at.block, 0);
+  b.writeUInt32BE(at.tx, 4);
+  return b;
+}
+
+/** Version, validation parameter's length, validation parameter, value: in one allocation. */
 function encodeState(v: StateValue): Buffer {
-  const vp = v.validationParameter ?? new Uint8Array();
-  const head = Buffer.alloc(12);
-  head.writeUInt32BE(v.version.block, 0);
-  head.writeUInt32BE(v.version.tx, 4);
-  head.writeUInt32BE(vp.length, 8);
-  return Buffer.concat([head, vp, v.value]);
+  const vp = v.validationParameter;
+  const vpLength = vp?.length ?? 0;
+  const b = Buffer.allocUnsafe(12 + vpLength + v.value.length);
+  b.writeUInt32BE(v.version.block, 0);
+  b.writeUInt32BE(v.version.tx, 4);
+  b.writeUInt32BE(vpLength, 8);
+  if (vp) {
+    b.set(vp, 12);
+  }
+  b.set(v.value, 12 + vpLength);
+  return b;
 }
 
 function decodeState(b: Uint8Array): StateValue {
@@ -80,10 +94,11 @@ function decodeState(b: Uint8Array): StateValue {
 }
 
 function encodeHash(h: PrivateHash): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(h.version.block, 0);
-  head.writeUInt32BE(h.version.tx, 4);
-  return Buffer.concat([head, h.valueHash]);
+  const b = Buffer.allocUnsafe(8 + h.valueHash.length);
+  b.writeUInt32BE(h.version.block, 0);
+  b.writeUInt32BE(h.version.tx, 4);
+  b.set(h.valueHash, 8);
+  return b;
 }
 
 function decodeHash(b: Uint8Array): PrivateHash {
@@ -561,39 +576,52 @@ export class ReplayState {
     if (!u.position) {
       return;
     }
-    const ops: { type: 'put' | 'del'; sublevel: Sub; key: string; value?: Uint8Array }[] = [];
+    // Keys prefixed here and written through the root database's chained batch: the same bytes as through
+    // each sublevel, without abstract-level's per-operation handling of an array batch (as the peers' store).
+    const batch = this.db.batch();
+    const put = (sublevel: Sub, key: string, value: Uint8Array): void => void batch.put(sublevel.prefixKey(key, 'utf8'), value);
+    const del = (sublevel: Sub, key: string): void => void batch.del(sublevel.prefixKey(key, 'utf8'));
     for (const [key, v] of u.state.own) {
-      ops.push(v ? { type: 'put', sublevel: this.state, key, value: encodeState(v) } : { type: 'del', sublevel: this.state, key });
+      if (v) {
+        put(this.state, key, encodeState(v));
+      } else {
+        del(this.state, key);
+      }
     }
     for (const [id, v] of u.state.others) {
-      ops.push(v ? { type: 'put', sublevel: this.nsState, key: id, value: encodeState(v) } : { type: 'del', sublevel: this.nsState, key: id });
+      if (v) {
+        put(this.nsState, id, encodeState(v));
+      } else {
+        del(this.nsState, id);
+      }
     }
     for (const [id, h] of u.hashes) {
       const { namespace, key } = splitNsId(id);
       const [sublevel, at] = namespace === '' ? [this.hashes, key] : [this.nsHashes, id];
-      ops.push(h ? { type: 'put', sublevel, key: at, value: encodeHash(h) } : { type: 'del', sublevel, key: at });
+      if (h) {
+        put(sublevel, at, encodeHash(h));
+      } else {
+        del(sublevel, at);
+      }
     }
     for (const [txId, at] of u.txIds) {
-      const b = Buffer.alloc(8);
-      b.writeUInt32BE(at.block, 0);
-      b.writeUInt32BE(at.tx, 4);
-      ops.push({ type: 'put', sublevel: this.txIds, key: txId, value: b });
+      put(this.txIds, txId, encodeVersion(at));
     }
     let count = this.findingCount;
     for (const f of u.findings) {
-      ops.push({ type: 'put', sublevel: this.findingLog, key: String(count).padStart(10, '0'), value: Buffer.from(canonicalJson(f)) });
+      put(this.findingLog, String(count).padStart(10, '0'), Buffer.from(canonicalJson(f)));
       count += 1;
     }
     const countBytes = Buffer.alloc(4);
     countBytes.writeUInt32BE(count, 0);
-    ops.push({ type: 'put', sublevel: this.meta, key: 'findings', value: countBytes });
-    ops.push({ type: 'put', sublevel: this.meta, key: 'position', value: Buffer.from(canonicalJson(u.position)) });
+    put(this.meta, 'findings', countBytes);
+    put(this.meta, 'position', Buffer.from(canonicalJson(u.position)));
     if (u.configBlock !== undefined) {
       const b = Buffer.alloc(4);
       b.writeUInt32BE(u.configBlock, 0);
-      ops.push({ type: 'put', sublevel: this.meta, key: 'config-block', value: b });
+      put(this.meta, 'config-block', b);
     }
-    await this.db.batch(ops as never);
+    await batch.write();
     this.findingCount = count;
     this.unwritten = {
       blocks: 0,
