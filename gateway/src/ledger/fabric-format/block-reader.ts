@@ -10,11 +10,12 @@
  * It refuses what they refuse: every field the messages define is read with
  * its type (a field of the wrong wire type, a truncated or malformed message
  * throws, in the messages decodeEnvelope does not use as well); unknown
- * fields are skipped, a field that occurs twice keeps its last value and a
- * repeated field keeps every value. String fields must be UTF-8, as Go's
- * protobuf (Fabric's) demands, where google-protobuf reads some invalid
- * bytes as other text. The unit tests compare both decoders field by field
- * on real ledgers and on damaged envelopes.
+ * fields are skipped and a repeated field keeps every value. It is stricter
+ * where Go's protobuf (Fabric's) is, or where Fabric never writes what it
+ * refuses: string fields must be UTF-8, as Go's protobuf demands, where
+ * google-protobuf reads some invalid bytes as other text; and a singular
+ * field must occur at most once (see once()). The unit tests compare both
+ * decoders field by field on real ledgers and on damaged envelopes.
  */
 import { validationCodeName, type DecodedBlock } from './block';
 import { ProtoReader, readTimestamp } from './proto-reader';
@@ -51,6 +52,31 @@ const bytesAt = (r: ProtoReader, start: number, end: number): Uint8Array => (sta
 /** The same as a Buffer. */
 const bufferAt = (r: ProtoReader, start: number, end: number): Buffer => (start === ABSENT ? Buffer.from(EMPTY.buffer, 0, 0) : r.bufferView(start, end));
 
+/**
+ * Marks a field of a message as read in `seen` (`bit` is 1 << its number),
+ * and refuses a second occurrence. Fabric's Go marshaller writes a singular
+ * field at most once, so a repetition is forged or damaged, and decoders
+ * disagree on it: google-protobuf parses every occurrence of a message
+ * field, Go's protobuf merges them, and taking the last would be a third
+ * reading. Scalars, strings and bytes, of which every decoder keeps the
+ * last, are refused as well: one rule for every singular field, at the cost
+ * of a bit test. (A Timestamp's two numbers are the exception: the shared
+ * readTimestamp keeps the last, as all decoders do.)
+ *
+ * Small enough for V8 to inline at every call without spending the
+ * caller's inlining budget (the throw is in occursTwice, out of line).
+ */
+function once(seen: number, bit: number, message: string): number {
+  if ((seen & bit) !== 0) {
+    occursTwice(bit, message);
+  }
+  return seen | bit;
+}
+
+function occursTwice(bit: number, message: string): never {
+  throw new Error(`field ${31 - Math.clz32(bit)} of ${message} occurs twice`);
+}
+
 /** Reads the current field, a message, with `read`. */
 function nested<T>(r: ProtoReader, read: (r: ProtoReader) => T): T {
   const outer = r.enterField();
@@ -69,12 +95,15 @@ function readAt<T>(r: ProtoReader, start: number, end: number, read: (r: ProtoRe
 
 // ---- messages whose fields are only checked ------------------------------------------
 
-/** map<string, bytes> entries (and KVMetadataEntry) */
+/** map<string, bytes> entries */
 function checkMapEntry(r: ProtoReader): void {
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'map entry');
       r.strictString();
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'map entry');
       r.span();
     } else {
       r.skip();
@@ -84,8 +113,10 @@ function checkMapEntry(r: ProtoReader): void {
 
 /** QueryReadsMerkleSummary */
 function checkMerkleSummary(r: ProtoReader): void {
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1 || n === 2) {
+      seen = once(seen, 1 << n, 'QueryReadsMerkleSummary');
       r.varint();
     } else if (n === 3) {
       r.span();
@@ -97,11 +128,14 @@ function checkMerkleSummary(r: ProtoReader): void {
 
 /** KVMetadataWriteHash */
 function checkMetadataWriteHash(r: ProtoReader): void {
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'KVMetadataWriteHash');
       r.span();
     } else if (n === 2) {
-      nested(r, checkMapEntry);
+      // a KVMetadataEntry, checked as readMetadataWrite reads one (its value dropped)
+      nested(r, validationParameterOf);
     } else {
       r.skip();
     }
@@ -115,10 +149,13 @@ function readIdentity(r: ProtoReader): Identity {
   let mspId = '';
   let idStart = ABSENT;
   let idEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'SerializedIdentity');
       mspId = r.strictString();
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'SerializedIdentity');
       idStart = r.span();
       idEnd = r.spanEnd;
     } else {
@@ -132,8 +169,10 @@ function readIdentity(r: ProtoReader): Identity {
 function readSignatureHeader(r: ProtoReader, found: number[]): void {
   found[0] = ABSENT;
   found[2] = ABSENT;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1 || n === 2) {
+      seen = once(seen, 1 << n, 'SignatureHeader');
       found[2 * n - 2] = r.span();
       found[2 * n - 1] = r.spanEnd;
     } else {
@@ -154,14 +193,18 @@ function readMetadataSignature(r: ProtoReader, signatureHeader: number[]): Decod
   let headerEnd = 0;
   let signatureStart = ABSENT;
   let signatureEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'MetadataSignature');
       headerStart = r.span();
       headerEnd = r.spanEnd;
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'MetadataSignature');
       signatureStart = r.span();
       signatureEnd = r.spanEnd;
     } else if (n === 3) {
+      seen = once(seen, 1 << n, 'MetadataSignature');
       r.span();
     } else {
       r.skip();
@@ -179,14 +222,18 @@ export function readBlock(bytes: Uint8Array): ReadBlock {
   let dataEnd = 0;
   let metadataStart = ABSENT;
   let metadataEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'Block');
       headerStart = r.span();
       headerEnd = r.spanEnd;
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'Block');
       dataStart = r.span();
       dataEnd = r.spanEnd;
     } else if (n === 3) {
+      seen = once(seen, 1 << n, 'Block');
       metadataStart = r.span();
       metadataEnd = r.spanEnd;
     } else {
@@ -199,13 +246,17 @@ export function readBlock(bytes: Uint8Array): ReadBlock {
   let dataHashStart = ABSENT;
   let dataHashEnd = 0;
   let outer = headerStart === ABSENT ? r.enter(0, 0) : r.enter(headerStart, headerEnd);
+  seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'BlockHeader');
       number = r.varint();
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'BlockHeader');
       previousStart = r.span();
       previousEnd = r.spanEnd;
     } else if (n === 3) {
+      seen = once(seen, 1 << n, 'BlockHeader');
       dataHashStart = r.span();
       dataHashEnd = r.spanEnd;
     } else {
@@ -259,8 +310,10 @@ export function readBlock(bytes: Uint8Array): ReadBlock {
   if (signaturesStart !== ABSENT && signaturesEnd > signaturesStart) {
     const signatureHeader: number[] = [ABSENT, 0, ABSENT, 0];
     outer = r.enter(signaturesStart, signaturesEnd);
+    seen = 0;
     for (let n = r.next(); n !== 0; n = r.next()) {
       if (n === 1) {
+        seen = once(seen, 1 << n, 'Metadata');
         signedStart = r.span();
         signedEnd = r.spanEnd;
       } else if (n === 2) {
@@ -294,10 +347,13 @@ export function readBlock(bytes: Uint8Array): ReadBlock {
 function readVersion(r: ProtoReader): Version {
   let block = 0;
   let tx = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'Version');
       block = r.varint();
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'Version');
       tx = r.varint();
     } else {
       r.skip();
@@ -311,10 +367,13 @@ function readKvRead(r: ProtoReader): { key: string; version: Version | null } {
   let key = '';
   let versionStart = ABSENT;
   let versionEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'KVRead');
       key = r.strictString();
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'KVRead');
       versionStart = r.span();
       versionEnd = r.spanEnd;
     } else {
@@ -330,11 +389,14 @@ function readKvReadHash(r: ProtoReader): CollectionRwset['hashedReads'][number] 
   let keyEnd = 0;
   let versionStart = ABSENT;
   let versionEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'KVReadHash');
       keyStart = r.span();
       keyEnd = r.spanEnd;
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'KVReadHash');
       versionStart = r.span();
       versionEnd = r.spanEnd;
     } else {
@@ -345,29 +407,40 @@ function readKvReadHash(r: ProtoReader): CollectionRwset['hashedReads'][number] 
   return { keyHash: bufferAt(r, keyStart, keyEnd), version };
 }
 
+/** RangeQueryInfo's oneof: raw reads (field 4) or a merkle summary (field 5), of which Fabric writes one */
+const RAW_AND_MERKLE = (1 << 4) | (1 << 5);
+
 function readRangeQuery(r: ProtoReader): NamespaceRwset['rangeQueries'][number] {
   let startKey = '';
   let endKey = '';
   let exhausted = false;
-  // a oneof: raw reads (4) or a merkle summary (5), the last one read wins
   let rawStart = ABSENT;
   let rawEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'RangeQueryInfo');
       startKey = r.strictString();
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'RangeQueryInfo');
       endKey = r.strictString();
     } else if (n === 3) {
+      seen = once(seen, 1 << n, 'RangeQueryInfo');
       exhausted = r.varint() !== 0;
     } else if (n === 4) {
+      seen = once(seen, 1 << n, 'RangeQueryInfo');
       rawStart = r.span();
       rawEnd = r.spanEnd;
     } else if (n === 5) {
+      seen = once(seen, 1 << n, 'RangeQueryInfo');
       nested(r, checkMerkleSummary);
-      rawStart = ABSENT;
     } else {
       r.skip();
     }
+  }
+  if ((seen & RAW_AND_MERKLE) === RAW_AND_MERKLE) {
+    // as for a field that occurs twice: Go keeps the last of the two, google-protobuf parses both
+    throw new Error('fields 4 and 5 of RangeQueryInfo, a oneof, both occur');
   }
   const reads: { key: string; version: Version | null }[] = [];
   if (rawStart !== ABSENT) {
@@ -389,12 +462,16 @@ function readKvWrite(r: ProtoReader): NamespaceRwset['writes'][number] {
   let isDelete = false;
   let valueStart = ABSENT;
   let valueEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'KVWrite');
       key = r.strictString();
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'KVWrite');
       isDelete = r.varint() !== 0;
     } else if (n === 3) {
+      seen = once(seen, 1 << n, 'KVWrite');
       valueStart = r.span();
       valueEnd = r.spanEnd;
     } else {
@@ -409,10 +486,13 @@ function validationParameterOf(r: ProtoReader): Uint8Array | null {
   let name = '';
   let valueStart = ABSENT;
   let valueEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'KVMetadataEntry');
       name = r.strictString();
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'KVMetadataEntry');
       valueStart = r.span();
       valueEnd = r.spanEnd;
     } else {
@@ -425,8 +505,10 @@ function validationParameterOf(r: ProtoReader): Uint8Array | null {
 function readMetadataWrite(r: ProtoReader): NamespaceRwset['metadataWrites'][number] {
   let key = '';
   let validationParameter: Uint8Array | null = null;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'KVMetadataWrite');
       key = r.strictString();
     } else if (n === 2) {
       const value = nested(r, validationParameterOf);
@@ -463,16 +545,21 @@ function readKvWriteHash(r: ProtoReader): CollectionRwset['hashedWrites'][number
   let valueStart = ABSENT;
   let valueEnd = 0;
   let isPurge = false;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'KVWriteHash');
       keyStart = r.span();
       keyEnd = r.spanEnd;
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'KVWriteHash');
       isDelete = r.varint() !== 0;
     } else if (n === 3) {
+      seen = once(seen, 1 << n, 'KVWriteHash');
       valueStart = r.span();
       valueEnd = r.spanEnd;
     } else if (n === 4) {
+      seen = once(seen, 1 << n, 'KVWriteHash');
       isPurge = r.varint() !== 0;
     } else {
       r.skip();
@@ -488,13 +575,17 @@ function readCollection(r: ProtoReader): CollectionRwset {
   let hashedEnd = 0;
   let hashStart = ABSENT;
   let hashEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'CollectionHashedReadWriteSet');
       collection = r.strictString();
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'CollectionHashedReadWriteSet');
       hashedStart = r.span();
       hashedEnd = r.spanEnd;
     } else if (n === 3) {
+      seen = once(seen, 1 << n, 'CollectionHashedReadWriteSet');
       hashStart = r.span();
       hashEnd = r.spanEnd;
     } else {
@@ -528,10 +619,13 @@ function readNamespace(r: ProtoReader): DecodedTransaction['namespaces'][number]
   let namespace = '';
   let kvStart = ABSENT;
   let kvEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'NsReadWriteSet');
       namespace = r.strictString();
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'NsReadWriteSet');
       kvStart = r.span();
       kvEnd = r.spanEnd;
     } else if (n === 3) {
@@ -553,10 +647,13 @@ function readNamespace(r: ProtoReader): DecodedTransaction['namespaces'][number]
 /** A ChaincodeID's name (field 2), its other fields checked. */
 function chaincodeName(r: ProtoReader): string {
   let name = '';
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 2) {
+      seen = once(seen, 1 << n, 'ChaincodeID');
       name = r.strictString();
     } else if (n === 1 || n === 3) {
+      seen = once(seen, 1 << n, 'ChaincodeID');
       r.strictString();
     } else {
       r.skip();
@@ -573,19 +670,26 @@ function readChannelHeader(r: ProtoReader): { headerType: number; channelId: str
   let transactionId = '';
   let timestampStart = ABSENT;
   let timestampEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
-      headerType = r.varint();
+      seen = once(seen, 1 << n, 'ChannelHeader');
+      headerType = r.int32();
     } else if (n === 3) {
+      seen = once(seen, 1 << n, 'ChannelHeader');
       timestampStart = r.span();
       timestampEnd = r.spanEnd;
     } else if (n === 4) {
+      seen = once(seen, 1 << n, 'ChannelHeader');
       channelId = r.strictString();
     } else if (n === 5) {
+      seen = once(seen, 1 << n, 'ChannelHeader');
       transactionId = r.strictString();
     } else if (n === 2 || n === 6) {
+      seen = once(seen, 1 << n, 'ChannelHeader');
       r.varint();
     } else if (n === 7 || n === 8) {
+      seen = once(seen, 1 << n, 'ChannelHeader');
       r.span();
     } else {
       r.skip();
@@ -602,8 +706,10 @@ function readChannelHeader(r: ProtoReader): { headerType: number; channelId: str
 function readProposalPayload(r: ProtoReader, args: number[]): string | undefined {
   let inputStart = ABSENT;
   let inputEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'ChaincodeProposalPayload');
       inputStart = r.span();
       inputEnd = r.spanEnd;
     } else if (n === 2) {
@@ -618,8 +724,10 @@ function readProposalPayload(r: ProtoReader, args: number[]): string | undefined
   let specStart = ABSENT;
   let specEnd = 0;
   const outer = r.enter(inputStart, inputEnd);
+  seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'ChaincodeInvocationSpec');
       specStart = r.span();
       specEnd = r.spanEnd;
     } else {
@@ -634,13 +742,17 @@ function readProposalPayload(r: ProtoReader, args: number[]): string | undefined
   let chaincodeInputStart = ABSENT;
   let chaincodeInputEnd = 0;
   r.enter(specStart, specEnd);
+  seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 2) {
+      seen = once(seen, 1 << n, 'ChaincodeSpec');
       chaincode = nested(r, chaincodeName);
     } else if (n === 3) {
+      seen = once(seen, 1 << n, 'ChaincodeSpec');
       chaincodeInputStart = r.span();
       chaincodeInputEnd = r.spanEnd;
     } else if (n === 1 || n === 4) {
+      seen = once(seen, 1 << n, 'ChaincodeSpec');
       r.varint();
     } else {
       r.skip();
@@ -648,12 +760,14 @@ function readProposalPayload(r: ProtoReader, args: number[]): string | undefined
   }
   if (chaincodeInputStart !== ABSENT) {
     r.enter(chaincodeInputStart, chaincodeInputEnd);
+    seen = 0;
     for (let n = r.next(); n !== 0; n = r.next()) {
       if (n === 1) {
         args.push(r.span(), r.spanEnd);
       } else if (n === 2) {
         nested(r, checkMapEntry);
       } else if (n === 3) {
+        seen = once(seen, 1 << n, 'ChaincodeInput');
         r.varint();
       } else {
         r.skip();
@@ -670,11 +784,14 @@ function readEndorsement(r: ProtoReader): DecodedTransaction['endorsements'][num
   let endorserEnd = 0;
   let signatureStart = ABSENT;
   let signatureEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'Endorsement');
       endorserStart = r.span();
       endorserEnd = r.spanEnd;
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'Endorsement');
       signatureStart = r.span();
       signatureEnd = r.spanEnd;
     } else {
@@ -690,13 +807,17 @@ function readEvent(r: ProtoReader): NonNullable<DecodedTransaction['event']> {
   let name = '';
   let payloadStart = ABSENT;
   let payloadEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 3) {
+      seen = once(seen, 1 << n, 'ChaincodeEvent');
       name = r.strictString();
     } else if (n === 4) {
+      seen = once(seen, 1 << n, 'ChaincodeEvent');
       payloadStart = r.span();
       payloadEnd = r.spanEnd;
     } else if (n === 1 || n === 2) {
+      seen = once(seen, 1 << n, 'ChaincodeEvent');
       r.strictString();
     } else {
       r.skip();
@@ -710,12 +831,16 @@ function readResponse(r: ProtoReader): DecodedTransaction['response'] {
   let message = '';
   let payloadStart = ABSENT;
   let payloadEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
-      status = r.varint();
+      seen = once(seen, 1 << n, 'Response');
+      status = r.int32();
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'Response');
       message = r.strictString();
     } else if (n === 3) {
+      seen = once(seen, 1 << n, 'Response');
       payloadStart = r.span();
       payloadEnd = r.spanEnd;
     } else {
@@ -729,11 +854,14 @@ function readResponse(r: ProtoReader): DecodedTransaction['response'] {
 function readTransactionAction(r: ProtoReader, found: number[]): void {
   let payloadStart = ABSENT;
   let payloadEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 2) {
+      seen = once(seen, 1 << n, 'TransactionAction');
       payloadStart = r.span();
       payloadEnd = r.spanEnd;
     } else if (n === 1) {
+      seen = once(seen, 1 << n, 'TransactionAction');
       r.span();
     } else {
       r.skip();
@@ -750,11 +878,14 @@ export function readEnvelope(envelopeBytes: Uint8Array): ReadTransaction {
   let payloadEnd = 0;
   let signatureStart = ABSENT;
   let signatureEnd = 0;
+  let seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'Envelope');
       payloadStart = r.span();
       payloadEnd = r.spanEnd;
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'Envelope');
       signatureStart = r.span();
       signatureEnd = r.spanEnd;
     } else {
@@ -766,11 +897,14 @@ export function readEnvelope(envelopeBytes: Uint8Array): ReadTransaction {
   let dataStart = ABSENT;
   let dataEnd = 0;
   let outer = payloadStart === ABSENT ? r.enter(0, 0) : r.enter(payloadStart, payloadEnd);
+  seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'Payload');
       headerStart = r.span();
       headerEnd = r.spanEnd;
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'Payload');
       dataStart = r.span();
       dataEnd = r.spanEnd;
     } else {
@@ -787,11 +921,14 @@ export function readEnvelope(envelopeBytes: Uint8Array): ReadTransaction {
     throw new Error('envelope has no header');
   }
   outer = r.enter(headerStart, headerEnd);
+  seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'Header');
       channelHeaderStart = r.span();
       channelHeaderEnd = r.spanEnd;
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'Header');
       signatureHeaderStart = r.span();
       signatureHeaderEnd = r.spanEnd;
     } else {
@@ -851,11 +988,14 @@ export function readEnvelope(envelopeBytes: Uint8Array): ReadTransaction {
   let endorsedStart = ABSENT;
   let endorsedEnd = 0;
   outer = r.enter(action[0]!, action[1]!);
+  seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'ChaincodeActionPayload');
       proposalStart = r.span();
       proposalEnd = r.spanEnd;
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'ChaincodeActionPayload');
       endorsedStart = r.span();
       endorsedEnd = r.spanEnd;
     } else {
@@ -872,8 +1012,10 @@ export function readEnvelope(envelopeBytes: Uint8Array): ReadTransaction {
     throw new Error('transaction has no endorsed action');
   }
   outer = r.enter(endorsedStart, endorsedEnd);
+  seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'ChaincodeEndorsedAction');
       responsePayloadStart = r.span();
       responsePayloadEnd = r.spanEnd;
     } else if (n === 2) {
@@ -887,11 +1029,14 @@ export function readEnvelope(envelopeBytes: Uint8Array): ReadTransaction {
   let extensionStart = ABSENT;
   let extensionEnd = 0;
   outer = responsePayloadStart === ABSENT ? r.enter(0, 0) : r.enter(responsePayloadStart, responsePayloadEnd);
+  seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 2) {
+      seen = once(seen, 1 << n, 'ProposalResponsePayload');
       extensionStart = r.span();
       extensionEnd = r.spanEnd;
     } else if (n === 1) {
+      seen = once(seen, 1 << n, 'ProposalResponsePayload');
       r.span();
     } else {
       r.skip();
@@ -906,17 +1051,22 @@ export function readEnvelope(envelopeBytes: Uint8Array): ReadTransaction {
   let responseEnd = 0;
   let actionChaincode: string | undefined;
   outer = extensionStart === ABSENT ? r.enter(0, 0) : r.enter(extensionStart, extensionEnd);
+  seen = 0;
   for (let n = r.next(); n !== 0; n = r.next()) {
     if (n === 1) {
+      seen = once(seen, 1 << n, 'ChaincodeAction');
       resultsStart = r.span();
       resultsEnd = r.spanEnd;
     } else if (n === 2) {
+      seen = once(seen, 1 << n, 'ChaincodeAction');
       eventsStart = r.span();
       eventsEnd = r.spanEnd;
     } else if (n === 3) {
+      seen = once(seen, 1 << n, 'ChaincodeAction');
       responseStart = r.span();
       responseEnd = r.spanEnd;
     } else if (n === 4) {
+      seen = once(seen, 1 << n, 'ChaincodeAction');
       actionChaincode = nested(r, chaincodeName);
     } else {
       r.skip();
@@ -927,10 +1077,12 @@ export function readEnvelope(envelopeBytes: Uint8Array): ReadTransaction {
   const namespaces: DecodedTransaction['namespaces'] = [];
   if (resultsStart !== ABSENT) {
     outer = r.enter(resultsStart, resultsEnd);
+    seen = 0;
     for (let n = r.next(); n !== 0; n = r.next()) {
       if (n === 2) {
         namespaces.push(nested(r, readNamespace));
       } else if (n === 1) {
+        seen = once(seen, 1 << n, 'TxReadWriteSet');
         r.varint();
       } else {
         r.skip();

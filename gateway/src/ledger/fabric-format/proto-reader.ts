@@ -3,8 +3,9 @@
  * proposals, the auditor's blocks), where google-protobuf's message objects
  * cost more than the work done with them. Callers read fields as
  * google-protobuf's generated code does: unknown fields are skipped, a
- * field that occurs twice keeps its last value, a repeated field keeps
- * every value. Anything malformed or truncated throws.
+ * field that occurs twice keeps its last value (block-reader.ts refuses it),
+ * a repeated field keeps every value. Anything malformed or truncated
+ * throws.
  *
  * One reader reads nested messages too: enter() narrows it to a message
  * held in a length-delimited field (or at offsets noted earlier with
@@ -43,18 +44,39 @@ export class ProtoReader {
     const key = this.readVarint();
     const field = Math.floor(key / 8);
     this.wireType = key % 8;
-    if (field === 0) {
-      throw new Error('protobuf field number 0');
+    // field numbers run from 1 to 2^29 - 1; Go's protobuf refuses a larger one, whose key (and wire type) a number may not even hold exactly
+    if (field === 0 || key >= 2 ** 32) {
+      throw new Error(`protobuf field number ${field} is out of range`);
     }
     return field;
   }
 
-  /** The current field as a varint (int32, int64, uint64, enum, bool), as a number. */
+  /** The current field as a varint (int64, uint64, bool; an int32 or an enum is read by int32()), as a number. */
   varint(): number {
     this.expect(VARINT);
     const value = this.readVarint();
     // int64 and int32 carry negative values as 64-bit two's complement
     return value >= 2 ** 63 ? value - 2 ** 64 : value;
+  }
+
+  /**
+   * The current field as an int32 (or an enum): the low 32 bits of its
+   * varint, signed, as Go's protobuf and google-protobuf read one (a damaged
+   * one can hold more).
+   */
+  int32(): number {
+    this.expect(VARINT);
+    const start = this.offset;
+    const value = this.readVarint();
+    if (value < 2 ** 31) {
+      return value;
+    }
+    // from the bytes, as a large value has lost its low bits: the first five hold bits 0 to 34, << drops those past 31
+    let low = 0;
+    for (let i = 0; i < 5 && start + i < this.offset; i++) {
+      low |= (this.message[start + i]! & 0x7f) << (7 * i);
+    }
+    return low;
   }
 
   /** The current field as bytes (a view into the message, not a copy). */
@@ -215,7 +237,7 @@ export function readTimestamp(r: ProtoReader): Date {
     if (n === 1) {
       seconds = r.varint();
     } else if (n === 2) {
-      nanos = r.varint();
+      nanos = r.int32();
     } else {
       r.skip();
     }

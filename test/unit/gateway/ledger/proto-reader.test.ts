@@ -1,7 +1,8 @@
 /**
  * The wire reader alone: nested messages read with one reader (enter and
  * leave keep each message within its own bytes), views of the message's own
- * kind, and strict and lenient text.
+ * kind, int32s as Go and google-protobuf read them, the range of field
+ * numbers, and strict and lenient text.
  */
 import { strict as assert } from 'node:assert';
 import { ProtoReader } from 'customs-ledger-gateway/dist/ledger/fabric-format/proto-reader';
@@ -78,6 +79,31 @@ describe('ProtoReader', () => {
       assert.equal(v.byteOffset, bytes.byteOffset + 4);
       assert.ok(Buffer.isBuffer(r.bufferView(0, 2)));
     }
+  });
+
+  it('reads an int32 as the low 32 bits of its varint, as Go\'s protobuf and google-protobuf do', () => {
+    const varints = [
+      [0x05],
+      // 2^31 + 5 and 2^32 + 5, which no encoder writes for an int32
+      [0x85, 0x80, 0x80, 0x80, 0x08],
+      [0x85, 0x80, 0x80, 0x80, 0x10],
+      // -1 and -5, sign-extended to 64 bits as encoders write them
+      [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+      [0xfb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+    ];
+    const r = new ProtoReader(Uint8Array.from(varints.flatMap((v) => [0x08, ...v])));
+    const values: number[] = [];
+    while (r.next() !== 0) {
+      values.push(r.int32());
+    }
+    assert.deepEqual(values, [5, -(2 ** 31) + 5, 5, -1, -5]);
+  });
+
+  it('refuses field number 0 and field numbers past 2^29 - 1', () => {
+    const last = new ProtoReader(Uint8Array.from([0xf8, 0xff, 0xff, 0xff, 0x0f, 0x00]));
+    assert.equal(last.next(), 2 ** 29 - 1);
+    assert.throws(() => new ProtoReader(Uint8Array.from([0x80, 0x80, 0x80, 0x80, 0x10, 0x00])).next(), /field number 536870912 is out of range/);
+    assert.throws(() => new ProtoReader(Uint8Array.from([0x00, 0x00])).next(), /field number 0 is out of range/);
   });
 
   it('reads text strictly or leniently', () => {
