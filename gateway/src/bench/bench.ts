@@ -21,6 +21,8 @@ import { canonicalJson, commitDeclaration, declarationDigest, recoverSigner, typ
 import { defaultWorkerCount, replay, startSignatureWorkers } from '../audit';
 import { blockSources } from '../audit/block-source';
 import { jsonOfBytes, parseConsignmentRecord } from '../audit/documents';
+import { prepareBlock, type Preparation } from '../audit/prepared-block';
+import { checkNow, type CheckBatch } from '../audit/signature-checks';
 import { loadMembers } from '../config/members';
 import { createServer, FileTokenStore, ROLES } from '../http';
 import { backends, fabricModule, WorkerNetwork, type LedgerBackend } from '../ledger';
@@ -143,10 +145,45 @@ async function ledgerShape(backend: LedgerBackend, height: number): Promise<{ al
   return { all, signed };
 }
 
+/**
+ * The replay's own floor on this machine: the signature checks it asks for
+ * over this ledger (P-256 of orderers, creators and endorsers, and each
+ * distinct trader signature once), gathered as the replay gathers them and
+ * timed alone on one thread, in seconds for the whole ledger and for the
+ * signed span; the median of three passes.
+ */
+async function signatureFloor(backend: LedgerBackend, height: number, signedSpan: BlockSpan): Promise<{ all: number; signed: number }> {
+  const batches: { block: number; batch: CheckBatch }[] = [];
+  let block = 0;
+  const preparation: Preparation = {
+    checker: { check: (batch) => (batches.push({ block, batch }), { wait: () => Promise.reject(new Error('not checked here')) }), close: () => undefined },
+    traderChecksAsked: new Set(),
+  };
+  for (block = 0; block < height; block++) {
+    prepareBlock(block, await backend.blockBytes(block), preparation);
+  }
+  const passes: { all: number; signed: number }[] = [];
+  for (let pass = 0; pass < 3; pass++) {
+    let all = 0;
+    let signed = 0;
+    for (const { block: n, batch } of batches) {
+      const t = nowMs();
+      checkNow(batch);
+      const ms = nowMs() - t;
+      all += ms;
+      signed += n >= signedSpan.from && n <= signedSpan.to ? ms : 0;
+    }
+    passes.push({ all: all / 1000, signed: signed / 1000 });
+  }
+  const median = (xs: number[]): number => xs.sort((a, b) => a - b)[1]!;
+  return { all: median(passes.map((p) => p.all)), signed: median(passes.map((p) => p.signed)) };
+}
+
 /** What one core of this machine does per second of each piece of work a lodgement needs. */
 async function machineLimits(load: LoadProcess, sample: Declaration, channelId: string): Promise<Record<string, number>> {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const message = Buffer.alloc(3000, 7);
+  const block8k = Buffer.alloc(8192, 7);
   const signature = sign('sha256', message, { key: privateKey, dsaEncoding: 'der' });
   const salts = randomSalts();
   const wallet = new Wallet(`0x${randomBytes(32).toString('hex')}`);
@@ -166,6 +203,7 @@ async function machineLimits(load: LoadProcess, sample: Declaration, channelId: 
     'P-256 verify': opsPerSecond(() => verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, signature)),
     'secp256k1 recover (EIP-712 digest, libsecp256k1)': opsPerSecond(() => recoverSigner(digest, sig), 400, 10),
     'canonicalize + SHA-256 of a declaration': opsPerSecond(() => createHash('sha256').update(canonicalJson(sample)).digest()),
+    'SHA-256 of 8 KiB': opsPerSecond(() => createHash('sha256').update(block8k).digest()),
     'declaration commitment (hash, 15 salted leaves, root)': opsPerSecond(() => commitDeclaration(sample, salts)),
     'Express JSON request, bare app, from the other process (c=16)': expressRate,
   };
@@ -250,13 +288,15 @@ async function main(): Promise<void> {
   };
   const oneThread = await timedReplay(0);
   const withWorkers = await timedReplay(workers);
-  results.replay = { blocks: height, transactions, p256: shape.all.p256, signedSpan: shape.signed, workers, oneThread, withWorkers };
+  const floor = await signatureFloor(backend, height, shape.signed);
+  results.replay = { blocks: height, transactions, p256: shape.all.p256, signedSpan: shape.signed, workers, oneThread, withWorkers, signatureFloor: floor };
   const rates = (r: { seconds: number; signedSeconds: number }) => ({ all: transactions / r.seconds, signed: shape.signed.transactions / r.signedSeconds });
   out('auditor replay of the whole ledger (hash chain, orderer, creator and endorser signatures, validation codes, rules, trader signatures, state)');
   out(`  ${height} blocks, ${transactions} transactions, ${shape.all.p256} P-256 signatures; blocks ${shape.signed.from}..${shape.signed.to} (${shape.signed.transactions} transactions) hold only signed records`);
   for (const [label, r] of [['one thread', oneThread], [`${workers} worker thread${workers === 1 ? '' : 's'}`, withWorkers]] as const) {
     out(`  ${label.padEnd(16)} ${fmt(r.seconds, 2)} s: ${fmt(rates(r).all)} tx/s, signed records only ${fmt(rates(r).signed)} tx/s, ${r.findings} findings`);
   }
+  out(`  its signature checks alone, one thread: ${fmt(floor.all, 2)} s: ${fmt(rates({ seconds: floor.all, signedSeconds: floor.signed }).all)} tx/s, signed records only ${fmt(rates({ seconds: floor.all, signedSeconds: floor.signed }).signed)} tx/s`);
   const d = benchDeclaration();
   const signed = await signDeclaration(d, new Wallet(`0x${randomBytes(32).toString('hex')}`), { authority: nl.mspId, channelId: members.channel });
   await load.run({ kind: 'post', url, token, path: '/api/v1/consignments', n: 1, concurrency: 1, body: lodgementBody(signed) });
@@ -272,6 +312,7 @@ async function main(): Promise<void> {
   for (const [name, r] of Object.entries(limits)) {
     out(`  ${name.padEnd(62)} ${fmt(r).padStart(8)}/s`);
   }
+  out(`  (SHA-256: ${fmt((limits['SHA-256 of 8 KiB']! * 8192) / 1e6)} MB/s)`);
   // Per lodgement: 3 P-256 signatures (proposal, endorsement, envelope), 3 verifications (proposal at the
   // endorser; creator and endorser at validation, shared by the peers), a recovery when signed, the commitment
   // computed by the gateway and again by the chaincode, and one Express request.
@@ -292,7 +333,20 @@ async function main(): Promise<void> {
     const signedOnly = replayCeiling(shape.signed, true, cores);
     out(`replay, ${label.padEnd(10)}: ${fmt(rates(r).all)} tx/s against ${fmt(all)}/s for ${fmt(checksPerTx(shape.all), 2)} P-256 verifications per transaction on ${cores} core${cores === 1 ? '' : 's'}: ratio ${fmt(rates(r).all / all, 2)}`);
     out(`replay, ${label.padEnd(10)}, signed records: ${fmt(rates(r).signed)} tx/s against ${fmt(signedOnly)}/s with a recovery each: ratio ${fmt(rates(r).signed / signedOnly, 2)}`);
+    // The same bound from this ledger's own checks, timed: its messages, keys and trader signatures as they are.
+    const own = rates({ seconds: floor.all / cores, signedSeconds: floor.signed / cores });
+    out(`replay, ${label.padEnd(10)}: against its own signature checks alone on ${cores} core${cores === 1 ? '' : 's'} (${fmt(own.all)} tx/s, signed records ${fmt(own.signed)} tx/s): ratio ${fmt(rates(r).all / own.all, 2)} / ${fmt(rates(r).signed / own.signed, 2)}`);
   }
+  // A verification hashes the document, recovers the trader and asks the peer twice (record, transaction),
+  // each a signed query the peer verifies: its floor on this machine, beside its median.
+  const verifyFloorMs =
+    1000 *
+    (1 / limits['canonicalize + SHA-256 of a declaration']! +
+      1 / limits['secp256k1 recover (EIP-712 digest, libsecp256k1)']! +
+      2 / limits['P-256 sign']! +
+      2 / limits['P-256 verify']!);
+  results['trader verification'] = { ...verifyLatency, floorMs: verifyFloorMs };
+  out(`trader verification: p50 ${fmt(verifyLatency.p50, 2)} ms against ${fmt(verifyFloorMs, 2)} ms for its hash, recovery and two signed queries: ratio ${fmt(verifyFloorMs / verifyLatency.p50, 2)}`);
   for (const signed of [false, true]) {
     const measured = Math.max(...[1, 16, 64].map((c) => rate(`lodge signed=${signed} c=${c}`)));
     // The gateway's thread and the channel's thread can each have a core: the two-core figure is the bound that matters.
