@@ -54,9 +54,11 @@ export class ProtoReader {
   /** The current field as a varint (int64, uint64, bool; an int32 or an enum is read by int32()), as a number. */
   varint(): number {
     this.expect(VARINT);
+    const start = this.offset;
     const value = this.readVarint();
-    // int64 and int32 carry negative values as 64-bit two's complement
-    return value >= 2 ** 63 ? value - 2 ** 64 : value;
+    // A double holds a value below 2^53 exactly. Past it, the value is read again from its bytes, as the
+    // 64-bit two's complement in which int64 carries negative values (-1 is ten bytes, and not 2^64 - 2^64 = 0).
+    return value < 2 ** 53 ? value : Number(BigInt.asIntN(64, this.exactVarint(start)));
   }
 
   /**
@@ -68,15 +70,16 @@ export class ProtoReader {
     this.expect(VARINT);
     const start = this.offset;
     const value = this.readVarint();
-    if (value < 2 ** 31) {
-      return value;
+    return value < 2 ** 31 ? value : Number(BigInt.asIntN(32, this.exactVarint(start)));
+  }
+
+  /** The varint read from `start` up to the current offset, exactly. */
+  private exactVarint(start: number): bigint {
+    let value = 0n;
+    for (let i = start; i < this.offset; i++) {
+      value |= BigInt(this.message[i]! & 0x7f) << BigInt(7 * (i - start));
     }
-    // from the bytes, as a large value has lost its low bits: the first five hold bits 0 to 34, << drops those past 31
-    let low = 0;
-    for (let i = 0; i < 5 && start + i < this.offset; i++) {
-      low |= (this.message[start + i]! & 0x7f) << (7 * i);
-    }
-    return low;
+    return value;
   }
 
   /** The current field as bytes (a view into the message, not a copy). */

@@ -99,6 +99,24 @@ describe('ProtoReader', () => {
     assert.deepEqual(values, [5, -(2 ** 31) + 5, 5, -1, -5]);
   });
 
+  it('reads an int64 past 2^53 exactly, negative ones as 64-bit two\'s complement', () => {
+    const varints = [
+      // -1, -5 and -(2^62), as encoders write them
+      [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+      [0xfb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+      [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0xc0, 0x01],
+      // 2^53 - 1 and 2^62
+      [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f],
+      [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40],
+    ];
+    const r = new ProtoReader(Uint8Array.from(varints.flatMap((v) => [0x08, ...v])));
+    const values: number[] = [];
+    while (r.next() !== 0) {
+      values.push(r.varint());
+    }
+    assert.deepEqual(values, [-1, -5, -(2 ** 62), 2 ** 53 - 1, 2 ** 62]);
+  });
+
   it('refuses field number 0 and field numbers past 2^29 - 1', () => {
     const last = new ProtoReader(Uint8Array.from([0xf8, 0xff, 0xff, 0xff, 0x0f, 0x00]));
     assert.equal(last.next(), 2 ** 29 - 1);
