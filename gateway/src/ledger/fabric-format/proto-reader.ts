@@ -217,18 +217,21 @@ export class ProtoReader {
     }
     let value = 0;
     let scale = 1;
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; ; i++) {
       if (this.offset >= this.limit) {
         throw new Error('protobuf varint runs past the end of its message');
       }
       const byte = m[this.offset++]!;
+      // the tenth byte holds bit 63 alone: as Go's protobuf, refuse more (google-protobuf drops it)
+      if (i === 9 && byte > 1) {
+        throw new Error('protobuf varint overflows 64 bits');
+      }
       value += (byte & 0x7f) * scale;
       if (byte < 0x80) {
         return value;
       }
       scale *= 0x80;
     }
-    throw new Error('protobuf varint is longer than 10 bytes');
   }
 }
 

@@ -68,10 +68,11 @@ function bytesValues(v: unknown, path = '', out: [string, Uint8Array][] = []): [
  * number past 2^29 - 1, of which it reads the low bits; a group (which no
  * Fabric message holds, but which it skips in an unknown field: text read as
  * fields after a damaged length often holds one, "st" is an empty group);
- * and a singular field that occurs twice (or both fields of a oneof), of
- * which it keeps the last.
+ * a singular field that occurs twice (or both fields of a oneof), of
+ * which it keeps the last; and a varint past 64 bits, of which it drops the
+ * rest.
  */
-const STRICTER = /not UTF-8|wire type 4|field number \d+ is out of range|wire type 3 is not supported|occurs twice|both occur/;
+const STRICTER = /not UTF-8|wire type 4|field number \d+ is out of range|wire type 3 is not supported|occurs twice|both occur|overflows 64 bits/;
 
 /**
  * The reader's outcome on a damaged envelope against google-protobuf's

@@ -117,6 +117,17 @@ describe('ProtoReader', () => {
     assert.deepEqual(values, [-1, -5, -(2 ** 62), 2 ** 53 - 1, 2 ** 62]);
   });
 
+  it('refuses a varint past 64 bits, as Go\'s protobuf does', () => {
+    for (const varint of [
+      [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02],
+      [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x81, 0x00],
+    ]) {
+      const r = new ProtoReader(Uint8Array.from([0x08, ...varint]));
+      r.next();
+      assert.throws(() => r.varint(), /overflows 64 bits/);
+    }
+  });
+
   it('refuses field number 0 and field numbers past 2^29 - 1', () => {
     const last = new ProtoReader(Uint8Array.from([0xf8, 0xff, 0xff, 0xff, 0x0f, 0x00]));
     assert.equal(last.next(), 2 ** 29 - 1);
