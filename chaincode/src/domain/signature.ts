@@ -237,6 +237,12 @@ function recoveryId(v: number): number | undefined {
   return v === 1 || v === 28 ? 1 : undefined;
 }
 
+/** The lowercase 0x-hex address (the last 20 bytes of keccak256 of the public key) that made r ‖ s with this recovery id over the digest. */
+function addressOfSigner(secp: NativeSecp256k1, compact: Uint8Array, recid: number, digest: Uint8Array): string {
+  const publicKey = secp.ecdsaRecover(compact, recid, digest, false);
+  return `0x${keccak(publicKey.subarray(1)).toString('hex', 12)}`;
+}
+
 /** recoverSigner's address in lowercase 0x-hex, without the checksum's hash. */
 function recoverLowercase(digest: Uint8Array, signature: string): string | undefined {
   try {
@@ -246,8 +252,7 @@ function recoverLowercase(digest: Uint8Array, signature: string): string | undef
       if (recid === undefined || signature.slice(66, 130).toLowerCase() > HALF_ORDER_HEX) {
         return undefined;
       }
-      const publicKey = native.ecdsaRecover(Buffer.from(signature.slice(2, 130), 'hex'), recid, digest, false);
-      return `0x${keccak(publicKey.subarray(1)).toString('hex', 12)}`;
+      return addressOfSigner(native, Buffer.from(signature.slice(2, 130), 'hex'), recid, digest);
     }
     // Other forms (64-byte compact signatures, objects) through ethers, which refuses malformed ones;
     // the same rules for s and for a written v.
@@ -257,9 +262,7 @@ function recoverLowercase(digest: Uint8Array, signature: string): string | undef
       return undefined;
     }
     if (native) {
-      const compact = Buffer.concat([getBytes(sig.r), getBytes(sig.s)]);
-      const publicKey = native.ecdsaRecover(compact, sig.yParity, digest, false);
-      return `0x${keccak(publicKey.subarray(1)).toString('hex', 12)}`;
+      return addressOfSigner(native, Buffer.concat([getBytes(sig.r), getBytes(sig.s)]), sig.yParity, digest);
     }
     return recoverAddress(digest, sig).toLowerCase();
   } catch {
