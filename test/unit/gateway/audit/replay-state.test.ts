@@ -6,11 +6,9 @@
  * opened again.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ReplayState, type ReplayPosition, type StateValue } from 'customs-ledger-gateway/dist/audit/replay-state';
 import { createCompositeKey, partialKeyRange } from 'customs-ledger-gateway/dist/ledger/embedded/keys';
+import { scratchDir } from '../../../support/scratch-dir';
 
 const value = (text: string, block: number, tx = 0): StateValue => ({ value: Buffer.from(text), version: { block, tx }, validationParameter: null });
 const position = (next: number): ReplayPosition => ({ next, previousHash: '', genesisHash: '', channelId: 'customs' });
@@ -22,16 +20,10 @@ async function keysIn(state: ReplayState, agreement: string, namespace?: string)
 }
 
 describe('audit replayed state: ranges', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'customs-audit-state-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const scratch = scratchDir('customs-audit-state-');
 
   it('answers a range read before with the changes of every later block and of the block being replayed', async () => {
-    const state = await ReplayState.open(dir);
+    const state = await ReplayState.open(scratch.path);
     state.put(acceptance('A1', 'NL'), value('nl', 0));
     state.put(acceptance('A2', 'BE'), value('be', 0));
     await state.commitBlock(position(1), []);
@@ -68,7 +60,7 @@ describe('audit replayed state: ranges', () => {
     await state.close();
 
     // the checkpoint, opened again, reads the same from its database
-    const reopened = await ReplayState.open(dir);
+    const reopened = await ReplayState.open(scratch.path);
     assert.deepEqual(await keysIn(reopened, 'A1'), ['acceptance/A1/NL@3']);
     assert.deepEqual(await keysIn(reopened, 'A2'), ['acceptance/A2/BE@0', 'acceptance/A2/NL@2']);
     assert.deepEqual(await keysIn(reopened, 'A1', '_lifecycle'), ['acceptance/A1/BE@4', 'acceptance/A1/DE@5']);
@@ -79,7 +71,7 @@ describe('audit replayed state: ranges', () => {
   });
 
   it('reads open-ended ranges and ranges without a common prefix as it did', async () => {
-    const state = await ReplayState.open(dir);
+    const state = await ReplayState.open(scratch.path);
     state.put('a', value('a', 0));
     state.put('b', value('b', 0));
     await state.commitBlock(position(1), []);

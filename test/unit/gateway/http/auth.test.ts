@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { FileTokenStore, type Role } from 'customs-ledger-gateway/dist/http';
 import { startGateways, type TestGateways } from '../../../support/gateways';
 import { client, expectStatus, lodgeVia } from '../../../support/http-client';
 import { sampleDeclaration } from '../../../support/fixtures';
+import { scratchDir } from '../../../support/scratch-dir';
 
 describe('gateway: authentication and roles', function () {
   this.timeout(60_000);
@@ -75,13 +75,7 @@ describe('gateway: authentication and roles', function () {
 });
 
 describe('FileTokenStore', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tokens-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const scratch = scratchDir('tokens-');
 
   const holders = [
     { label: 'officer1', role: 'officer' as const },
@@ -89,7 +83,7 @@ describe('FileTokenStore', () => {
   ];
 
   it('issues 32-byte tokens once and stores only their SHA-256 hashes', async () => {
-    const path = join(dir, 'nested', 'tokens.json');
+    const path = join(scratch.path, 'nested', 'tokens.json');
     const { store, issued } = await FileTokenStore.open(path, holders);
     assert.equal(issued.length, 2);
     for (const t of issued) {
@@ -101,11 +95,11 @@ describe('FileTokenStore', () => {
       assert.ok(text.includes(createHash('sha256').update(t.token).digest('hex')));
     }
     assert.deepEqual(store.authenticate(issued[0]!.token), { label: 'officer1', role: 'officer' });
-    assert.deepEqual(await readdir(join(dir, 'nested')), ['tokens.json'], 'no temporary file left behind');
+    assert.deepEqual(await readdir(join(scratch.path, 'nested')), ['tokens.json'], 'no temporary file left behind');
   });
 
   it('reads the same file back on the next start without issuing new tokens', async () => {
-    const path = join(dir, 'tokens.json');
+    const path = join(scratch.path, 'tokens.json');
     const first = await FileTokenStore.open(path, holders);
     const second = await FileTokenStore.open(path, holders);
     assert.deepEqual(second.issued, []);
@@ -113,7 +107,7 @@ describe('FileTokenStore', () => {
   });
 
   it('refuses a wrong, truncated or malformed token', async () => {
-    const { store, issued } = await FileTokenStore.open(join(dir, 'tokens.json'), holders);
+    const { store, issued } = await FileTokenStore.open(join(scratch.path, 'tokens.json'), holders);
     const token = issued[0]!.token;
     assert.equal(store.authenticate(`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`), undefined);
     assert.equal(store.authenticate(token.slice(1)), undefined);
@@ -122,7 +116,7 @@ describe('FileTokenStore', () => {
   });
 
   it('refuses a token file that is not what it should be, naming the field', async () => {
-    const path = join(dir, 'tokens.json');
+    const path = join(scratch.path, 'tokens.json');
     const { writeFile } = await import('node:fs/promises');
     await writeFile(path, JSON.stringify({ version: 1, tokens: [{ label: 'x', role: 'root', sha256: '00' }] }));
     await assert.rejects(FileTokenStore.open(path, holders), /tokens\.tokens\.0\.role/);

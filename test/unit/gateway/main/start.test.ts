@@ -6,14 +6,13 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EmbeddedNetwork } from 'customs-ledger-gateway/dist/ledger';
 import { diffWithReplay } from 'customs-ledger-gateway/dist/ledger/embedded/replay';
 import { ApiClient, ApiError } from 'customs-ledger-gateway/dist/main/api-client';
 import { randomSalts, sampleDeclaration } from '../../../support/fixtures';
+import { scratchDir } from '../../../support/scratch-dir';
 
 const START = resolve(__dirname, '../../../../../gateway/dist/main/start.js');
 const BASE_PORT = 24_000 + Math.floor(Math.random() * 2_000) * 3;
@@ -54,16 +53,10 @@ async function startNetwork(dataDir: string): Promise<Started> {
 
 describe('npm start: SIGKILL during lodgements over HTTP, then restart', function () {
   this.timeout(180_000);
-  let dataDir: string;
-  before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'customs-ledger-start-'));
-  });
-  after(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const scratch = scratchDir('customs-ledger-start-', 'suite');
 
   it('keeps every acknowledged lodgement and its tokens, and every peer equals a replay of its blocks', async () => {
-    const first = await startNetwork(dataDir);
+    const first = await startNetwork(scratch.path);
     assert.ok(first.output.some((l) => l.includes(`http://127.0.0.1:${BASE_PORT}`)), 'prints the gateway URLs');
     const officerToken = first.tokens.get('NLCustomsMSP/officer');
     assert.ok(officerToken, 'prints an officer token');
@@ -96,7 +89,7 @@ describe('npm start: SIGKILL during lodgements over HTTP, then restart', functio
     await first.exited;
     assert.ok(acknowledged.length >= 40);
 
-    const second = await startNetwork(dataDir);
+    const second = await startNetwork(scratch.path);
     try {
       assert.equal(second.tokens.size, 0, 'a restart prints no new tokens');
       for (const ucr of acknowledged) {
@@ -109,7 +102,7 @@ describe('npm start: SIGKILL during lodgements over HTTP, then restart', functio
       second.child.kill('SIGTERM');
       await second.exited;
     }
-    const network = await EmbeddedNetwork.start({ dataDir, channelId: 'customs', members: ['BECustomsMSP', 'DECustomsMSP', 'NLCustomsMSP'] });
+    const network = await EmbeddedNetwork.start({ dataDir: scratch.path, channelId: 'customs', members: ['BECustomsMSP', 'DECustomsMSP', 'NLCustomsMSP'] });
     try {
       for (const peer of network.allPeers()) {
         assert.deepEqual(await diffWithReplay(peer.store), [], `${peer.mspId} differs from a replay of its blocks`);
