@@ -1,37 +1,44 @@
 /**
  * A worker thread of the replay's signature checks (see signature-workers.ts):
- * it receives a block's checks, runs them with the same functions the main
- * thread would use, and answers one verdict byte per check.
+ * it takes the batches sent to it in order, claims each one the main thread
+ * has not, runs its checks with the same functions the main thread would
+ * use, and writes one verdict byte per check into the batch's shared buffer.
  */
 import { parentPort } from 'node:worker_threads';
 import { p256SignatureValid, traderSignatureValid } from './signature-checks';
-import type { CheckAnswer, CheckRequest } from './signature-workers';
+import { CHECKED, FAILED, ON_WORKER, QUEUED, VERDICTS_AT, type CheckRequest, type WorkerMessage } from './signature-workers';
 
 const certificates = new Map<number, string>();
 
 parentPort?.on('message', (request: CheckRequest) => {
-  let answer: CheckAnswer;
+  // certificates are sent once per worker: keep them even from a batch the main thread took
+  for (const [n, pem] of request.certificates) {
+    certificates.set(n, pem);
+  }
+  const state = new Int32Array(request.shared, 0, 1);
+  if (Atomics.compareExchange(state, 0, QUEUED, ON_WORKER) !== QUEUED) {
+    return;
+  }
   try {
-    for (const [n, pem] of request.certificates) {
-      certificates.set(n, pem);
-    }
+    const verdicts = new Uint8Array(request.shared, VERDICTS_AT);
     const bytes = new Uint8Array(request.bytes);
     const at = request.p256;
-    const p256 = new Uint8Array(at.length / 4);
-    for (let i = 0; i < p256.length; i++) {
+    const count = at.length / 4;
+    for (let i = 0; i < count; i++) {
       const certificatePem = certificates.get(at[4 * i]!);
       if (certificatePem === undefined) {
         throw new Error(`certificate ${at[4 * i]} was never sent`);
       }
-      const [message, signature] = [bytes.subarray(at[4 * i + 1], at[4 * i + 2]), bytes.subarray(at[4 * i + 2], at[4 * i + 3])];
-      p256[i] = p256SignatureValid({ certificatePem, message: [message], signature }) ? 1 : 0;
+      const message = bytes.subarray(at[4 * i + 1], at[4 * i + 2]);
+      const signature = bytes.subarray(at[4 * i + 2], at[4 * i + 3]);
+      verdicts[i] = p256SignatureValid({ certificatePem, message: [message], signature }) ? 1 : 0;
     }
-    const trader = Uint8Array.from(request.trader, (c) => (traderSignatureValid(c) ? 1 : 0));
-    answer = { id: request.id, p256, trader };
-  } catch (err) {
-    answer = { id: request.id, error: err instanceof Error ? err.message : String(err) };
+    request.trader.forEach((c, i) => (verdicts[count + i] = traderSignatureValid(c) ? 1 : 0));
+    Atomics.store(state, 0, CHECKED);
+  } catch {
+    Atomics.store(state, 0, FAILED);
   }
-  parentPort?.postMessage(answer);
+  Atomics.notify(state, 0);
 });
 
-parentPort?.postMessage({ ready: true } satisfies CheckAnswer);
+parentPort?.postMessage({ ready: true } satisfies WorkerMessage);

@@ -1,21 +1,23 @@
 /**
- * Worker threads for the replay's signature checks. The blocks prepared
- * ahead queue their checks here; each worker is fed small chunks (the
- * messages and signatures packed into one transferred buffer, each
- * certificate sent once per worker and its key parsed once there), at most
- * two chunks at a time once it has started. The main thread never waits
- * idle: a batch still queued when the replay needs its verdicts it checks
- * itself, and while a worker holds that batch it checks the batches queued
- * last. Verdicts come back in batch order, so findings are the same, and in
- * the same order, as on the main thread.
+ * Worker threads for the replay's signature checks. Each block's checks go
+ * to a worker as soon as the block is prepared (the messages and
+ * signatures packed into one transferred buffer, each certificate sent once
+ * per worker and its key parsed once there), with a small shared buffer in
+ * which the batch is claimed and its verdicts written. Whoever claims a
+ * batch first checks it: the worker when it reaches it, or the main thread
+ * when the replay needs its verdicts before then. While a worker holds the
+ * batch the replay needs, the main thread checks the batches queued last,
+ * and waits only when none is left. Neither thread waits on the other's
+ * event loop: a worker takes its next batch from its own queue, and the
+ * main thread reads a verdict from memory as soon as it is written.
+ * Verdicts are the same, and in the same order, as on the main thread.
  *
  * Starting a worker and loading the chaincode's signature code costs far
  * more than a small ledger's checks, so the workers are shared by the
  * replays of a process: a replay takes them with `workerChecker(n)` and
- * hands them back with `close()`. They keep the process alive only while a
- * chunk is under way, and end after a few idle seconds or on
- * `closeSignatureWorkers()`. A chunk whose worker fails is checked on the
- * main thread.
+ * hands them back with `close()`. Idle workers keep nothing alive and end
+ * after a few seconds or on `closeSignatureWorkers()`. A batch whose worker
+ * fails or ends is checked on the main thread.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -27,13 +29,21 @@ export const defaultWorkerCount = (): number => Math.max(1, availableParallelism
 
 /** How long idle workers are kept for the next replay of the process. */
 const IDLE_MS = 5_000;
-/** Checks per message to a worker (a trader check counts as four): small, so the main thread can take over what is still queued. */
-const CHUNK = 16;
-/** Chunks a worker holds at a time. */
-const IN_FLIGHT = 2;
+/** How long the main thread waits for a worker's verdicts before it lets the event loop turn (a worker's exit is heard there). */
+const WAIT_MS = 20;
+
+/** The states of a batch, in the first Int32 of its shared buffer; the verdicts follow, a byte each. */
+export const QUEUED = 0;
+export const ON_MAIN_THREAD = 1;
+export const ON_WORKER = 2;
+export const CHECKED = 3;
+export const FAILED = 4;
+/** Where the verdict bytes begin in a batch's shared buffer: P-256 checks first, then trader checks. */
+export const VERDICTS_AT = 4;
 
 export interface CheckRequest {
-  id: number;
+  /** the batch's state and verdicts, shared with the main thread */
+  shared: SharedArrayBuffer;
   /** certificates this worker has not been sent before, by number */
   certificates: [number, string][];
   /** the messages and signatures of the P-256 checks, back to back */
@@ -43,42 +53,29 @@ export interface CheckRequest {
   trader: TraderCheck[];
 }
 
-export type CheckAnswer = { id: number; p256: Uint8Array; trader: Uint8Array } | { id: number; error: string } | { ready: true };
-
-interface Waiting {
-  resolve(verdicts: CheckVerdicts): void;
-  reject(err: Error): void;
-  weight: number;
-}
+/** What a worker says: only that it has started (verdicts are written into the batch's shared buffer). */
+export type WorkerMessage = { ready: true };
 
 class PoolWorker {
   readonly worker: Worker;
   readonly certificates = new Set<number>();
-  readonly waiting = new Map<number, Waiting>();
-  /** checks in flight */
-  load = 0;
   alive = true;
-  /** started, with its modules loaded: until then the main thread keeps the checks */
+  /** started, with its modules loaded */
   ready = false;
   /** resolves once the worker is ready, or has failed */
   readonly started: Promise<void>;
   private settleStarted!: () => void;
 
-  constructor(onReady: () => void) {
+  constructor() {
     this.started = new Promise((resolve) => (this.settleStarted = resolve));
     this.worker = new Worker(join(__dirname, 'signature-worker.js'));
-    this.worker.on('message', (answer: CheckAnswer) => {
-      if ('ready' in answer) {
-        this.ready = true;
-        this.settleStarted();
-        onReady();
-      } else {
-        this.answered(answer);
-      }
+    this.worker.on('message', () => {
+      this.ready = true;
+      this.settleStarted();
     });
-    this.worker.on('error', (err) => this.fail(err));
-    this.worker.on('exit', (code) => this.fail(new Error(`signature worker exited with code ${code}`)));
-    // after the listeners, which hold the worker's port: idle, it keeps nothing alive
+    this.worker.on('error', () => this.fail());
+    this.worker.on('exit', () => this.fail());
+    // after the listeners, which hold the worker's port: it keeps nothing alive
     this.worker.unref();
   }
 
@@ -89,74 +86,45 @@ class PoolWorker {
     }
     this.worker.ref();
     await this.started;
-    if (this.alive && this.waiting.size === 0) {
-      this.worker.unref();
-    }
+    this.worker.unref();
   }
 
-  send(request: CheckRequest, weight: number): Promise<CheckVerdicts> {
-    return new Promise((resolve, reject) => {
-      if (this.waiting.size === 0) {
-        this.worker.ref();
-      }
-      this.waiting.set(request.id, { resolve, reject, weight });
-      this.load += weight;
-      this.worker.postMessage(request, [request.bytes, request.p256.buffer as ArrayBuffer]);
-    });
-  }
-
-  private settle(id: number): Waiting | undefined {
-    const w = this.waiting.get(id);
-    if (w) {
-      this.waiting.delete(id);
-      this.load -= w.weight;
-      if (this.waiting.size === 0) {
-        this.worker.unref();
-      }
-    }
-    return w;
-  }
-
-  private answered(answer: Exclude<CheckAnswer, { ready: true }>): void {
-    const w = this.settle(answer.id);
-    if ('error' in answer) {
-      w?.reject(new Error(answer.error));
-    } else {
-      w?.resolve({ p256: Array.from(answer.p256, (v) => v === 1), trader: Array.from(answer.trader, (v) => v === 1) });
-    }
-  }
-
-  private fail(err: Error): void {
+  private fail(): void {
     this.alive = false;
     this.settleStarted();
-    for (const id of [...this.waiting.keys()]) {
-      this.settle(id)?.reject(err);
-    }
   }
 }
 
 interface Queued {
   batch: CheckBatch;
-  weight: number;
-  verdicts: Promise<CheckVerdicts>;
-  resolve(verdicts: CheckVerdicts): void;
-  /** taken by a worker or by the main thread */
-  taken: boolean;
-  /** its verdicts are in */
-  done: boolean;
+  /** the batch's state (see QUEUED), shared with its worker */
+  state: Int32Array;
+  verdictBytes: Uint8Array;
+  worker: PoolWorker;
+  verdicts?: CheckVerdicts;
 }
 
-/** A turn of the event loop, in which the workers' answers arrive. */
+/** A turn of the event loop. */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-const weightOf = (batch: CheckBatch): number => batch.p256.length + 4 * batch.trader.length;
+/** Claims a batch for the main thread: true when no worker had taken it. */
+const claim = (q: Queued): boolean => Atomics.compareExchange(q.state, 0, QUEUED, ON_MAIN_THREAD) === QUEUED;
+
+function verdictsOf(q: Queued): CheckVerdicts {
+  const p = q.batch.p256.length;
+  const bytes = q.verdictBytes;
+  return {
+    p256: Array.from(bytes.subarray(0, p), (v) => v === 1),
+    trader: Array.from(bytes.subarray(p, p + q.batch.trader.length), (v) => v === 1),
+  };
+}
 
 class SignatureWorkerPool {
   private readonly workers: PoolWorker[] = [];
   private readonly certificateNumbers = new Map<string, number>();
+  /** batches sent and not yet known to be checked, in the order they were sent */
   private queue: Queued[] = [];
-  private feeding = false;
-  private nextId = 0;
+  private nextWorker = 0;
   private users = 0;
   private idleTimer: NodeJS.Timeout | undefined;
 
@@ -165,7 +133,7 @@ class SignatureWorkerPool {
     private readonly onEnd: (pool: SignatureWorkerPool) => void,
   ) {
     for (let i = 0; i < size; i++) {
-      this.workers.push(new PoolWorker(() => this.feed()));
+      this.workers.push(new PoolWorker());
     }
   }
 
@@ -193,100 +161,92 @@ class SignatureWorkerPool {
   }
 
   check(batch: CheckBatch): PendingVerdicts {
-    const weight = weightOf(batch);
-    if (weight === 0) {
-      const none = Promise.resolve(checkNow(batch));
-      return { wait: () => none };
+    const worker = this.pickWorker();
+    if (!worker || batch.p256.length + batch.trader.length === 0) {
+      let verdicts: CheckVerdicts | undefined;
+      return { wait: () => Promise.resolve((verdicts ??= checkNow(batch))) };
     }
-    let settle!: (v: CheckVerdicts) => void;
-    const verdicts = new Promise<CheckVerdicts>((r) => (settle = r));
-    const item: Queued = {
-      batch,
-      weight,
-      verdicts,
-      resolve: (v) => {
-        item.done = true;
-        settle(v);
-      },
-      taken: false,
-      done: false,
-    };
+    const shared = new SharedArrayBuffer(VERDICTS_AT + batch.p256.length + batch.trader.length);
+    const item: Queued = { batch, state: new Int32Array(shared, 0, 1), verdictBytes: new Uint8Array(shared, VERDICTS_AT), worker };
+    const request = this.request(worker, batch, shared);
+    worker.worker.postMessage(request, [request.bytes, request.p256.buffer as ArrayBuffer]);
     this.queue.push(item);
-    // The blocks prepared in one turn of the event loop go out together.
-    if (!this.feeding) {
-      this.feeding = true;
-      setImmediate(() => {
-        this.feeding = false;
-        this.feed();
-      });
-    }
     return { wait: () => this.wait(item) };
   }
 
+  /** The next live worker, in turn. */
+  private pickWorker(): PoolWorker | undefined {
+    for (let i = 0; i < this.workers.length; i++) {
+      const w = this.workers[(this.nextWorker + i) % this.workers.length]!;
+      if (w.alive) {
+        this.nextWorker = (this.nextWorker + i + 1) % this.workers.length;
+        return w;
+      }
+    }
+    return undefined;
+  }
+
   /**
-   * The main thread would otherwise wait idle: it checks the batch itself
-   * when no worker has taken it, and while a worker has, it checks the
-   * batches queued last (those the workers would reach last) one at a time.
+   * The batch's verdicts: checked here if no worker has taken it; read from
+   * memory once its worker has checked it; meanwhile the main thread checks
+   * the batches queued last (those the workers would reach last), and waits
+   * only when every batch is taken.
    */
   private async wait(item: Queued): Promise<CheckVerdicts> {
-    if (!item.taken) {
-      item.taken = true;
-      item.resolve(checkNow(item.batch));
-    }
-    while (!item.done) {
-      let last: Queued | undefined;
-      for (let i = this.queue.length - 1; i >= 0 && !last; i--) {
-        last = this.queue[i]!.taken ? undefined : this.queue[i];
-      }
-      if (!last) {
+    while (!item.verdicts) {
+      if (claim(item)) {
+        item.verdicts = checkNow(item.batch);
         break;
       }
-      last.taken = true;
-      last.resolve(checkNow(last.batch));
-      await nextTurn();
+      const state = Atomics.load(item.state, 0);
+      if (state === CHECKED) {
+        item.verdicts = verdictsOf(item);
+      } else if (state === FAILED || !item.worker.alive) {
+        item.verdicts = checkNow(item.batch);
+      } else {
+        const last = this.claimLast();
+        if (last) {
+          last.verdicts = checkNow(last.batch);
+        } else if (Atomics.wait(item.state, 0, ON_WORKER, WAIT_MS) === 'timed-out') {
+          await nextTurn();
+        }
+      }
     }
+    this.prune();
     return item.verdicts;
   }
 
-  /** Hands queued checks, in order, to workers holding fewer than IN_FLIGHT chunks. */
-  private feed(): void {
-    for (;;) {
-      this.queue = this.queue.filter((q) => !q.taken);
-      const worker = this.workers.filter((w) => w.alive && w.ready && w.waiting.size < IN_FLIGHT).sort((a, b) => a.load - b.load)[0];
-      if (!worker || this.queue.length === 0) {
-        return;
+  /** The batch queued last that no worker has taken yet, claimed for the main thread. */
+  private claimLast(): Queued | undefined {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const q = this.queue[i]!;
+      if (!q.verdicts && claim(q)) {
+        return q;
       }
-      const chunk: Queued[] = [];
-      let weight = 0;
-      for (const q of this.queue) {
-        if (chunk.length > 0 && weight + q.weight > CHUNK) {
-          break;
-        }
-        q.taken = true;
-        chunk.push(q);
-        weight += q.weight;
-      }
-      this.send(worker, chunk, weight);
+    }
+    return undefined;
+  }
+
+  /** Drops the batches at the head of the queue whose verdicts are in, or no longer wanted by the main thread. */
+  private prune(): void {
+    let n = 0;
+    while (n < this.queue.length && (this.queue[n]!.verdicts || Atomics.load(this.queue[n]!.state, 0) === CHECKED)) {
+      n += 1;
+    }
+    if (n > 0) {
+      this.queue = this.queue.slice(n);
     }
   }
 
-  private send(worker: PoolWorker, chunk: Queued[], weight: number): void {
-    const batch: CheckBatch = { p256: chunk.flatMap((q) => q.batch.p256), trader: chunk.flatMap((q) => q.batch.trader) };
-    void worker.send(this.request(worker, batch), weight).then(
-      (v) => {
-        let p = 0;
-        let t = 0;
-        for (const q of chunk) {
-          q.resolve({ p256: v.p256.slice(p, (p += q.batch.p256.length)), trader: v.trader.slice(t, (t += q.batch.trader.length)) });
-        }
-      },
-      () => chunk.forEach((q) => q.resolve(checkNow(q.batch))),
-    ).finally(() => this.feed());
-  }
-
-  private request(worker: PoolWorker, batch: CheckBatch): CheckRequest {
+  private request(worker: PoolWorker, batch: CheckBatch, shared: SharedArrayBuffer): CheckRequest {
     const certificates: [number, string][] = [];
-    const size = batch.p256.reduce((n, c) => c.message.reduce((m, part) => m + part.length, n + c.signature.length), 0);
+    let size = 0;
+    for (const c of batch.p256) {
+      size += c.signature.length;
+      for (const part of c.message) {
+        size += part.length;
+      }
+    }
     const bytes = new Uint8Array(size);
     const p256 = new Uint32Array(4 * batch.p256.length);
     let offset = 0;
@@ -311,7 +271,7 @@ class SignatureWorkerPool {
       offset += c.signature.length;
       p256[4 * i + 3] = offset;
     });
-    return { id: ++this.nextId, certificates, bytes: bytes.buffer, p256, trader: batch.trader };
+    return { shared, certificates, bytes: bytes.buffer, p256, trader: batch.trader };
   }
 
   async end(): Promise<void> {

@@ -1,8 +1,8 @@
 /**
  * The replay's signature checkers: the worker threads give the verdicts the
  * main thread gives, in batch order, for good and bad P-256 and trader
- * signatures; a batch still queued is checked on the main thread; the
- * shared workers start, are reused and end.
+ * signatures; a batch still queued, or held by a worker that ends, is
+ * checked on the main thread; the shared workers start, are reused and end.
  */
 import { strict as assert } from 'node:assert';
 import { declarationTypedData, type SignedDeclarationFacts } from 'customs-ledger-chaincode/domain';
@@ -72,12 +72,28 @@ describe('audit signature checks: main thread and worker threads', function () {
     assert.deepEqual(await Promise.all(batches.map((b) => inline.check(b).wait())), expected);
   });
 
-  it('checks a batch on the main thread when it is needed before a worker took it', async () => {
+  it('gives a batch\'s verdicts when they are asked for in the turn it was queued', async () => {
     const checker = workerChecker(1);
     try {
       const [first] = batches;
       const verdicts = await checker.check(first!).wait(); // asked for in the same turn
       assert.deepEqual(verdicts, checkNow(first!));
+    } finally {
+      checker.close();
+    }
+  });
+
+  it('checks on the main thread the batches of a worker that ends while it holds them', async () => {
+    const expected = batches.map(checkNow);
+    await startSignatureWorkers(1);
+    const checker = workerChecker(1);
+    try {
+      const pending = batches.map((b) => checker.check(b));
+      const ended = closeSignatureWorkers(); // terminates the worker, whatever it holds
+      assert.deepEqual(await Promise.all(pending.map((p) => p.wait())), expected);
+      await ended;
+      // a worker that has ended takes nothing: the checks of a later batch are made here
+      assert.deepEqual(await checker.check(batches[2]!).wait(), expected[2]);
     } finally {
       checker.close();
     }
