@@ -153,7 +153,13 @@ function checkLifecyclePolicies(tx: DecodedTransaction, ctx: ValidationContext, 
 
 async function checkPolicies(tx: DecodedTransaction, ctx: ValidationContext, endorsers: Endorsing[]): Promise<string | undefined> {
   let needsChaincodePolicy = false;
-  const keys = new Set([...tx.rwset.writes.map((w) => w.key), ...tx.rwset.metadataWrites.map((m) => m.key)]);
+  const keys = new Set<string>();
+  for (const w of tx.rwset.writes) {
+    keys.add(w.key);
+  }
+  for (const m of tx.rwset.metadataWrites) {
+    keys.add(m.key);
+  }
   // As Fabric's key-level validator: a key whose policy an earlier transaction of the same block changed cannot be validated.
   for (const key of keys) {
     if (ctx.state.validationParameterUpdatedInBlock(key)) {

@@ -6,8 +6,9 @@
  * function that parses the subset of zod those schemas use (objects,
  * strict or stripping; strings, numbers, booleans, null, literals, enums,
  * nullable, optional, arrays), running each schema's own checks and
- * refinements through zod's check objects. Any other kind of schema is
- * handed to zod as it is.
+ * refinements: regex formats, minimum lengths and refinements as plain
+ * predicates, any other check through zod's check object. Any other kind of
+ * schema is handed to zod as it is.
  *
  * It only ever answers what zod answers: the same value (keys in the
  * schema's order, unknown keys dropped) when the input is valid, and
@@ -44,7 +45,41 @@ interface Internals {
 }
 
 interface Check {
-  _zod: { def: { when?: (payload: Payload) => boolean }; check(payload: Payload): unknown };
+  _zod: {
+    def: { check?: string; format?: string; pattern?: RegExp; minimum?: number; fn?: (value: unknown) => unknown; when?: (payload: Payload) => boolean };
+    check(payload: Payload): unknown;
+  };
+}
+
+/**
+ * A check as a predicate on the parsed value, for the kinds the schemas use
+ * most (a regex format, a minimum length, a refinement), written as zod's
+ * check objects run them but without a payload and an issue list per value;
+ * undefined for any other kind, which runs through zod's check object.
+ */
+function predicateOf(check: Check): ((value: unknown) => boolean) | undefined {
+  const def = check._zod.def;
+  if (def.check === 'string_format' && def.format === 'regex' && def.pattern instanceof RegExp && !def.when) {
+    const pattern = def.pattern;
+    return (value) => {
+      pattern.lastIndex = 0;
+      return pattern.test(value as string);
+    };
+  }
+  if (def.check === 'min_length' && typeof def.minimum === 'number') {
+    // zod's `when` for a length: the value has one (every string and array parsed here does)
+    const minimum = def.minimum;
+    return (value) => value !== null && value !== undefined && (value as { length?: unknown }).length !== undefined && (value as { length: number }).length >= minimum;
+  }
+  if (def.check === 'custom' && typeof def.fn === 'function' && !def.when) {
+    const fn = def.fn;
+    return (value) => {
+      const result = fn(value);
+      // an asynchronous refinement is zod's to run
+      return !(result instanceof Promise) && Boolean(result);
+    };
+  }
+  return undefined;
 }
 
 export function compileParser<T>(schema: z.ZodType<T>): (value: unknown) => T | typeof NOT_PARSED {
@@ -65,6 +100,22 @@ function compile(schema: Internals & Pick<z.ZodType, 'safeParse'>): Parse {
   const checks = def.checks ?? [];
   if (checks.length === 0) {
     return parse;
+  }
+  const predicates = checks.map(predicateOf);
+  if (predicates.every((p) => p !== undefined)) {
+    const all = predicates as ((value: unknown) => boolean)[];
+    return (value) => {
+      const parsed = parse(value);
+      if (parsed === NOT_PARSED) {
+        return NOT_PARSED;
+      }
+      for (let i = 0; i < all.length; i++) {
+        if (!all[i]!(parsed)) {
+          return NOT_PARSED;
+        }
+      }
+      return parsed;
+    };
   }
   return (value) => {
     const parsed = parse(value);

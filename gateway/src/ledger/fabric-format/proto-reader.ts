@@ -20,6 +20,12 @@ const FIXED64 = 1;
 const LENGTH_DELIMITED = 2;
 const FIXED32 = 5;
 
+/** Texts decoded by ProtoReader.recurringUtf8, by their length in bytes: their bytes and the one string made of them. */
+const recurring = new Map<number, { bytes: Buffer; text: string }[]>();
+let recurringCount = 0;
+/** Texts kept at most (their bytes and strings, a few hundred kilobytes for certificates). */
+const RECURRING_TEXTS = 512;
+
 /** One message's fields, in the order they occur. */
 export class ProtoReader {
   private offset = 0;
@@ -184,6 +190,37 @@ export class ProtoReader {
   /** message[start, end) decoded as UTF-8 (invalid bytes read as U+FFFD). */
   utf8(start: number, end: number): string {
     return this.textView().toString('utf8', start, end);
+  }
+
+  /**
+   * message[start, end) decoded as UTF-8, for a text that recurs in many
+   * messages (a certificate in every transaction of its signer): the same
+   * bytes give the same string, compared byte for byte, so it is decoded
+   * once and a map keyed by it hashes it once.
+   */
+  recurringUtf8(start: number, end: number): string {
+    const text = this.textView();
+    let same = recurring.get(end - start);
+    if (same) {
+      for (const known of same) {
+        if (known.bytes.compare(text, start, end) === 0) {
+          return known.text;
+        }
+      }
+    }
+    const decoded = this.utf8(start, end);
+    if (recurringCount >= RECURRING_TEXTS) {
+      recurring.clear();
+      recurringCount = 0;
+      same = undefined;
+    }
+    if (!same) {
+      same = [];
+      recurring.set(end - start, same);
+    }
+    same.push({ bytes: Buffer.from(text.subarray(start, end)), text: decoded });
+    recurringCount += 1;
+    return decoded;
   }
 
   /** The byte at `offset` of the message. */

@@ -154,4 +154,40 @@ describe('ProtoReader', () => {
     assert.deepEqual(strict.slice(0, 2), ['ascii', 'ünïcödé']);
     assert.match(String(strict[2]), /not UTF-8/);
   });
+
+  it('reads a recurring text as the text of its bytes, whatever came before it with the same length', () => {
+    const texts = ['-----BEGIN one-----', '-----BEGIN two-----', 'ünïcödé ünï'];
+    const raw = [...texts.map((t) => Buffer.from(t)), Buffer.from([0x61, 0xff, 0xfe, 0xc3, 0x28, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46])];
+    const read = (bytes: Buffer, copies: number): string[] => {
+      const w = new ProtoWriter();
+      for (let i = 0; i < copies; i++) {
+        w.bytes(1, bytes);
+      }
+      // a copy inside a larger message, at another offset
+      const r = new ProtoReader(new ProtoWriter().varint(2, 300).bytes(3, w.finish()).finish());
+      const out: string[] = [];
+      r.next();
+      r.varint();
+      r.next();
+      r.enterField();
+      while (r.next() !== 0) {
+        const start = r.span();
+        out.push(r.recurringUtf8(start, r.spanEnd));
+      }
+      return out;
+    };
+    for (let round = 0; round < 2; round++) {
+      raw.forEach((bytes, i) => {
+        const got = read(bytes, 3);
+        assert.deepEqual(got, Array(3).fill(bytes.toString('utf8')), `text ${i}`);
+      });
+    }
+    assert.equal(read(raw[0]!, 1)[0], texts[0]);
+    assert.equal(read(raw[1]!, 1)[0], texts[1]); // same length as the first, other bytes
+    // more texts than are kept: each still reads as its own bytes
+    for (let i = 0; i < 1_200; i++) {
+      const bytes = Buffer.from(`text ${i} `.padEnd(24, '.'));
+      assert.equal(read(bytes, 1)[0], bytes.toString('utf8'));
+    }
+  });
 });
