@@ -4,7 +4,8 @@
  * transaction id seen, the position reached (the checkpoint) and the
  * findings so far. Changes of the block being replayed stay in memory;
  * finished blocks are written with the position reached in one batch every
- * so many blocks, so an interrupted replay resumes at a block boundary. A
+ * so many blocks, so an interrupted replay resumes at a block boundary (the
+ * batch is written while the next blocks are replayed, one at a time). A
  * state rebuilt from block 0 is also held in memory (bounded), and keys it
  * does not hold are known not to exist without a read.
  *
@@ -197,6 +198,27 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 /** Entries a read cache holds at most. */
 const MEMORY_ENTRIES = 200_000;
 
+/** Blocks replayed, not yet written: their changes, findings, and the position and config block they reached. */
+interface Unwritten {
+  blocks: number;
+  state: NsMap<StateValue | null>;
+  hashes: Map<string, PrivateHash | null>;
+  txIds: Map<string, Version>;
+  findings: Finding[];
+  position: ReplayPosition | undefined;
+  configBlock: number | undefined;
+}
+
+const nothingUnwritten = (): Unwritten => ({
+  blocks: 0,
+  state: new NsMap(),
+  hashes: new Map(),
+  txIds: new Map(),
+  findings: [],
+  position: undefined,
+  configBlock: undefined,
+});
+
 /** Blocks replayed before their changes are written (with the position reached) in one batch. */
 const FLUSH_BLOCKS = 128;
 /** ... or changed entries, whichever comes first. */
@@ -220,15 +242,14 @@ export class ReplayState {
   /** Keys whose validation parameter a valid transaction of the block being replayed set. */
   private parameterUpdated = new NsMap<true>();
   // blocks replayed, not yet written
-  private unwritten = {
-    blocks: 0,
-    state: new NsMap<StateValue | null>(),
-    hashes: new Map<string, PrivateHash | null>(),
-    txIds: new Map<string, Version>(),
-    findings: [] as Finding[],
-    position: undefined as ReplayPosition | undefined,
-    configBlock: undefined as number | undefined,
-  };
+  private unwritten = nothingUnwritten();
+  /**
+   * The batch being written while the replay goes on (one at a time), and
+   * what it holds, which reads see until it is written.
+   */
+  private writing: { changes: Unwritten; done: Promise<void> } | undefined;
+  /** why a batch written in the background failed: the replay stops with it */
+  private writeError: Error | undefined;
   /** Committed entries read or written so far (null: known absent); kept bounded. */
   private readonly committed = new NsMap<StateValue | null>();
   private readonly committedHashes = new Map<string, PrivateHash | null>();
@@ -279,8 +300,9 @@ export class ReplayState {
 
   /** The newest CONFIG block after block 0 that the replay applied (committed), if any. */
   async configBlock(): Promise<number | undefined> {
-    if (this.unwritten.configBlock !== undefined) {
-      return this.unwritten.configBlock;
+    const unwritten = this.unwritten.configBlock ?? this.writing?.changes.configBlock;
+    if (unwritten !== undefined) {
+      return unwritten;
     }
     const v = await this.meta.get('config-block');
     return v ? Buffer.from(v).readUInt32BE(0) : undefined;
@@ -292,8 +314,9 @@ export class ReplayState {
   }
 
   async position(): Promise<ReplayPosition | undefined> {
-    if (this.unwritten.position) {
-      return this.unwritten.position;
+    const unwritten = this.unwritten.position ?? this.writing?.changes.position;
+    if (unwritten) {
+      return unwritten;
     }
     const v = await this.meta.get('position');
     return v ? positionSchema.parse(JSON.parse(Buffer.from(v).toString('utf8'))) : undefined;
@@ -321,12 +344,18 @@ export class ReplayState {
    * does not exist, undefined when only the database can say (then get() reads it).
    */
   peek(key: string, namespace?: string): StateValue | null | undefined {
-    const p = this.pending.has(key, namespace) ? this.pending.get(key, namespace) : this.unwritten.state.get(key, namespace);
+    const p = this.pending.has(key, namespace) ? this.pending.get(key, namespace) : this.unwrittenState(key, namespace);
     if (p !== undefined) {
       return p;
     }
     const cached = this.committed.get(key, namespace);
     return cached !== undefined ? cached : this.complete ? null : undefined;
+  }
+
+  /** A key as the blocks replayed and not yet written left it (undefined when they did not change it). */
+  private unwrittenState(key: string, namespace: string | undefined): StateValue | null | undefined {
+    const u = this.unwritten.state.get(key, namespace);
+    return u !== undefined ? u : this.writing?.changes.state.get(key, namespace);
   }
 
   /** A key of the audited chaincode's namespace, or of `namespace` when given. */
@@ -346,9 +375,9 @@ export class ReplayState {
     if (this.complete) {
       return;
     }
-    const known = (k: string): boolean => this.committed.has(k, undefined) || this.pending.has(k, undefined) || this.unwritten.state.has(k, undefined);
+    const known = (k: string): boolean => this.committed.has(k, undefined) || this.pending.has(k, undefined) || this.unwrittenState(k, undefined) !== undefined;
     const missingKeys = [...new Set(keys)].filter((k) => !known(k));
-    const missingTx = [...new Set(txIds)].filter((t) => t !== '' && !this.knownTxIds.has(t) && !this.unwritten.txIds.has(t));
+    const missingTx = [...new Set(txIds)].filter((t) => t !== '' && !this.knownTxIds.has(t) && this.peekTransaction(t) === undefined);
     const [values, locations] = await Promise.all([
       missingKeys.length > 0 ? this.state.getMany(missingKeys) : Promise.resolve([]),
       missingTx.length > 0 ? this.txIds.getMany(missingTx) : Promise.resolve([]),
@@ -468,7 +497,8 @@ export class ReplayState {
 
   async getPrivateHash(collection: string, keyHashHex: string, namespace?: string): Promise<PrivateHash | undefined> {
     const id = nsId(namespace, privateHashId(collection, keyHashHex));
-    const p = this.pendingHashes.has(id) ? this.pendingHashes.get(id) : this.unwritten.hashes.get(id);
+    const unwritten = this.unwritten.hashes.get(id);
+    const p = this.pendingHashes.has(id) ? this.pendingHashes.get(id) : unwritten !== undefined ? unwritten : this.writing?.changes.hashes.get(id);
     if (p !== undefined) {
       return p ?? undefined;
     }
@@ -484,7 +514,7 @@ export class ReplayState {
 
   /** Where a transaction id was used, as far as memory knows: its place, null when unused, undefined when only the database can say. */
   peekTransaction(txId: string): Version | null | undefined {
-    const p = this.pendingTxIds.get(txId) ?? this.unwritten.txIds.get(txId);
+    const p = this.pendingTxIds.get(txId) ?? this.unwritten.txIds.get(txId) ?? this.writing?.changes.txIds.get(txId);
     if (p) {
       return p;
     }
@@ -566,12 +596,35 @@ export class ReplayState {
     this.pendingTxIds = new Map();
     this.pendingConfigBlock = undefined;
     if (u.blocks >= FLUSH_BLOCKS || u.state.size + u.hashes.size + u.txIds.size >= FLUSH_ENTRIES) {
-      await this.flush();
+      // written while the next blocks are replayed; the batch before it first
+      await this.settleWrite();
+      this.startWrite();
     }
   }
 
-  /** Writes the blocks replayed so far, their findings and the position reached, in one batch. */
+  /** Writes the blocks replayed so far, their findings and the position reached, in one batch, and waits until they are written. */
   async flush(): Promise<void> {
+    await this.settleWrite();
+    this.startWrite();
+    await this.settleWrite();
+  }
+
+  /** Waits for the batch being written, if any; throws if a batch failed. */
+  private async settleWrite(): Promise<void> {
+    const w = this.writing;
+    if (w) {
+      await w.done;
+      if (this.writing === w) {
+        this.writing = undefined;
+      }
+    }
+    if (this.writeError) {
+      throw this.writeError;
+    }
+  }
+
+  /** Starts writing the blocks replayed so far in one batch (none is being written). */
+  private startWrite(): void {
     const u = this.unwritten;
     if (!u.position) {
       return;
@@ -621,17 +674,15 @@ export class ReplayState {
       b.writeUInt32BE(u.configBlock, 0);
       put(this.meta, 'config-block', b);
     }
-    await batch.write();
     this.findingCount = count;
-    this.unwritten = {
-      blocks: 0,
-      state: new NsMap(),
-      hashes: new Map(),
-      txIds: new Map(),
-      findings: [],
-      position: undefined,
-      configBlock: undefined,
-    };
+    this.unwritten = nothingUnwritten();
+    const done = batch.write().then(
+      () => undefined,
+      (err: unknown) => {
+        this.writeError = err instanceof Error ? err : new Error(String(err));
+      },
+    );
+    this.writing = { changes: u, done };
   }
 
   // ---- whole-state iteration (committed blocks only) -----------------------------------

@@ -85,4 +85,35 @@ describe('audit replayed state: ranges', () => {
     assert.deepEqual(await keys('a', 'c'), ['a', 'ab', 'b']);
     await state.close();
   });
+  it('reads the blocks of a batch written in the background as they were replayed, and resumes after them', async () => {
+    let state = await ReplayState.open(scratch.path);
+    await state.commitBlock(position(1), []);
+    await state.close();
+    // opened again: the state is no longer known to be all in memory, so reads may go to the database
+    state = await ReplayState.open(scratch.path);
+    const blocks = 128; // a batch is written every 128 blocks
+    for (let n = 1; n <= blocks; n++) {
+      state.put(acceptance(`A${n}`, 'NL'), value(`v${n}`, n));
+      state.recordTransaction(`tx${n}`, { block: n, tx: 0 });
+      state.putPrivateHash('_implicit_org_NLCustomsMSP', `${n}`.padStart(64, '0'), { valueHash: Buffer.from([n]), version: { block: n, tx: 0 } });
+      await state.commitBlock(position(n + 1), [{ block: n, tx: null, txId: null, rule: 'data-hash', message: `finding ${n}` }]);
+    }
+    // the last commit started the batch's write and did not wait for it
+    assert.deepEqual(await state.position(), position(blocks + 1));
+    assert.equal(state.peek(acceptance('A1', 'NL'))?.value.toString(), 'v1');
+    assert.deepEqual(await state.transactionLocation('tx64'), { block: 64, tx: 0 });
+    assert.deepEqual((await state.getPrivateHash('_implicit_org_NLCustomsMSP', '128'.padStart(64, '0')))?.version, { block: 128, tx: 0 });
+    assert.deepEqual(await keysIn(state, 'A7'), ['acceptance/A7/NL@7']);
+    assert.equal((await state.findings()).length, blocks);
+    await state.close();
+    state = await ReplayState.open(scratch.path);
+    try {
+      assert.deepEqual(await state.position(), position(blocks + 1));
+      assert.equal((await state.get(acceptance('A128', 'NL')))?.value.toString(), 'v128');
+      assert.deepEqual(await state.transactionLocation('tx1'), { block: 1, tx: 0 });
+      assert.equal((await state.findings()).length, blocks);
+    } finally {
+      await state.close();
+    }
+  });
 });
