@@ -344,12 +344,18 @@ export class ReplayState {
    * does not exist, undefined when only the database can say (then get() reads it).
    */
   peek(key: string, namespace?: string): StateValue | null | undefined {
-    const p = this.pending.has(key, namespace) ? this.pending.get(key, namespace) : this.unwrittenState(key, namespace);
+    // the block being replayed (a value is an entry, or null when deleted; never undefined)
+    const p = this.pending.get(key, namespace);
     if (p !== undefined) {
       return p;
     }
+    // Every commit writes through to the committed cache, so a key it holds has its newest committed
+    // value there; the blocks not yet written matter only once it has been emptied (not complete).
     const cached = this.committed.get(key, namespace);
-    return cached !== undefined ? cached : this.complete ? null : undefined;
+    if (cached !== undefined) {
+      return cached;
+    }
+    return this.complete ? null : this.unwrittenState(key, namespace);
   }
 
   /** A key as the blocks replayed and not yet written left it (undefined when they did not change it). */
@@ -497,14 +503,19 @@ export class ReplayState {
 
   async getPrivateHash(collection: string, keyHashHex: string, namespace?: string): Promise<PrivateHash | undefined> {
     const id = nsId(namespace, privateHashId(collection, keyHashHex));
-    const unwritten = this.unwritten.hashes.get(id);
-    const p = this.pendingHashes.has(id) ? this.pendingHashes.get(id) : unwritten !== undefined ? unwritten : this.writing?.changes.hashes.get(id);
+    // as peek(): the block being replayed, then the committed cache (written through), then the blocks not yet written
+    const p = this.pendingHashes.get(id);
     if (p !== undefined) {
       return p ?? undefined;
     }
     const cached = this.committedHashes.get(id);
     if (cached !== undefined || this.complete) {
       return cached ?? undefined;
+    }
+    const unwritten = this.unwritten.hashes.get(id);
+    const inBatch = unwritten !== undefined ? unwritten : this.writing?.changes.hashes.get(id);
+    if (inBatch !== undefined) {
+      return inBatch ?? undefined;
     }
     const v = namespace === undefined ? await this.hashes.get(privateHashId(collection, keyHashHex)) : await this.nsHashes.get(id);
     const hash = v ? decodeHash(v) : null;
@@ -514,12 +525,16 @@ export class ReplayState {
 
   /** Where a transaction id was used, as far as memory knows: its place, null when unused, undefined when only the database can say. */
   peekTransaction(txId: string): Version | null | undefined {
-    const p = this.pendingTxIds.get(txId) ?? this.unwritten.txIds.get(txId) ?? this.writing?.changes.txIds.get(txId);
+    // as peek(): the block being replayed, then the ids known (written through), then the blocks not yet written
+    const p = this.pendingTxIds.get(txId);
     if (p) {
       return p;
     }
     const known = this.knownTxIds.get(txId);
-    return known !== undefined ? known : this.complete ? null : undefined;
+    if (known !== undefined) {
+      return known;
+    }
+    return this.complete ? null : (this.unwritten.txIds.get(txId) ?? this.writing?.changes.txIds.get(txId));
   }
 
   async transactionLocation(txId: string): Promise<Version | undefined> {
