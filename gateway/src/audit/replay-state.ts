@@ -578,29 +578,30 @@ export class ReplayState {
    */
   async commitBlock(position: ReplayPosition, findings: readonly Finding[]): Promise<void> {
     const u = this.unwritten;
-    for (const [key, v] of this.pending.own) {
+    // forEach rather than for-of over the maps here and in startWrite: no entry array per key
+    this.pending.own.forEach((v, key) => {
       u.state.set(key, undefined, v);
       this.rememberState(key, undefined, v);
       if (this.ranges.size > 0) {
         this.invalidateRanges(nsId(undefined, key));
       }
-    }
-    for (const [id, v] of this.pending.others) {
+    });
+    this.pending.others.forEach((v, id) => {
       const { namespace, key } = splitNsId(id);
       u.state.set(key, namespace, v);
       this.rememberState(key, namespace, v);
       if (this.ranges.size > 0) {
         this.invalidateRanges(id);
       }
-    }
-    for (const [id, h] of this.pendingHashes) {
+    });
+    this.pendingHashes.forEach((h, id) => {
       u.hashes.set(id, h);
       this.remember(this.committedHashes, id, h);
-    }
-    for (const [txId, at] of this.pendingTxIds) {
+    });
+    this.pendingTxIds.forEach((at, txId) => {
       u.txIds.set(txId, at);
       this.remember(this.knownTxIds, txId, at);
-    }
+    });
     u.findings.push(...findings);
     u.position = position;
     u.configBlock = this.pendingConfigBlock ?? u.configBlock;
@@ -649,32 +650,32 @@ export class ReplayState {
     const batch = this.db.batch();
     const put = (sublevel: Sub, key: string, value: Uint8Array): void => void batch.put(sublevel.prefixKey(key, 'utf8'), value);
     const del = (sublevel: Sub, key: string): void => void batch.del(sublevel.prefixKey(key, 'utf8'));
-    for (const [key, v] of u.state.own) {
+    u.state.own.forEach((v, key) => {
       if (v) {
         put(this.state, key, encodeState(v));
       } else {
         del(this.state, key);
       }
-    }
-    for (const [id, v] of u.state.others) {
+    });
+    u.state.others.forEach((v, id) => {
       if (v) {
         put(this.nsState, id, encodeState(v));
       } else {
         del(this.nsState, id);
       }
-    }
-    for (const [id, h] of u.hashes) {
-      const { namespace, key } = splitNsId(id);
-      const [sublevel, at] = namespace === '' ? [this.hashes, key] : [this.nsHashes, id];
+    });
+    u.hashes.forEach((h, id) => {
+      // the audited chaincode's own (namespace "", so the id begins with its NUL separator) under its private-hash id
+      const own = id.charCodeAt(0) === 0;
+      const sublevel = own ? this.hashes : this.nsHashes;
+      const at = own ? id.slice(1) : id;
       if (h) {
         put(sublevel, at, encodeHash(h));
       } else {
         del(sublevel, at);
       }
-    }
-    for (const [txId, at] of u.txIds) {
-      put(this.txIds, txId, encodeVersion(at));
-    }
+    });
+    u.txIds.forEach((at, txId) => put(this.txIds, txId, encodeVersion(at)));
     let count = this.findingCount;
     for (const f of u.findings) {
       put(this.findingLog, String(count).padStart(10, '0'), Buffer.from(canonicalJson(f)));

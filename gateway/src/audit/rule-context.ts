@@ -39,7 +39,13 @@ export function writesOf(tx: DecodedTransaction, objectType: string): TypedWrite
     for (const w of tx.rwset.writes) {
       const { objectType: type, attributes } = splitCompositeKey(w.key);
       if (type !== null) {
-        byType.set(type, [...(byType.get(type) ?? []), { key: w.key, objectType: type, attributes, value: w.value }]);
+        const write = { key: w.key, objectType: type, attributes, value: w.value };
+        const list = byType.get(type);
+        if (list) {
+          list.push(write);
+        } else {
+          byType.set(type, [write]);
+        }
       }
     }
     typedWrites.set(tx, byType);
