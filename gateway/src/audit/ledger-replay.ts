@@ -412,14 +412,18 @@ export class LedgerReplayer {
 
   /** Applies a valid transaction's writes, key-level policies and private-data hashes. */
   private async apply(tx: DecodedTransaction, version: Version, chaincode: string): Promise<void> {
-    for (const { namespace, rwset } of tx.namespaces) {
+    // indexed loops: a for-of across an await keeps an iterator and a result object per step
+    for (let n = 0; n < tx.namespaces.length; n++) {
+      const { namespace, rwset } = tx.namespaces[n]!;
       const ns = stateNamespace(namespace, chaincode);
-      for (const w of rwset.writes) {
+      for (let i = 0; i < rwset.writes.length; i++) {
+        const w = rwset.writes[i]!;
         const known = this.state.peek(w.key, ns);
         const before = known === undefined ? await this.state.get(w.key, ns) : known;
         this.state.put(w.key, w.value === null ? null : { value: w.value, version, validationParameter: before?.validationParameter ?? null }, ns);
       }
-      for (const m of rwset.metadataWrites) {
+      for (let i = 0; i < rwset.metadataWrites.length; i++) {
+        const m = rwset.metadataWrites[i]!;
         this.state.markValidationParameterUpdated(m.key, ns);
         const known = this.state.peek(m.key, ns);
         const current = known === undefined ? await this.state.get(m.key, ns) : known;

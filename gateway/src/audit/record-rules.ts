@@ -13,7 +13,10 @@ const INDEXES = ['consignment-status', 'consignment-office', 'consignment-day'];
 
 export async function checkRecordWrites(ctx: RuleContext): Promise<void> {
   const owners = new Map<string, string>();
-  for (const w of writesOf(ctx.tx, 'consignment')) {
+  // indexed loops: a for-of across an await keeps an iterator and a result object per step
+  const records = writesOf(ctx.tx, 'consignment');
+  for (let i = 0; i < records.length; i++) {
+    const w = records[i]!;
     const ucr = w.attributes[0] ?? '';
     const before = await readDocument(ctx, w.key, parseConsignmentRecord);
     const after = w.value === null ? null : parseOrReport(ctx, w.value, parseConsignmentRecord);
@@ -40,8 +43,11 @@ export async function checkRecordWrites(ctx: RuleContext): Promise<void> {
       }
     }
   }
-  for (const index of INDEXES) {
-    for (const w of writesOf(ctx.tx, index)) {
+  for (let x = 0; x < INDEXES.length; x++) {
+    const index = INDEXES[x]!;
+    const writes = writesOf(ctx.tx, index);
+    for (let i = 0; i < writes.length; i++) {
+      const w = writes[i]!;
       const ucr = w.attributes.at(-1) ?? '';
       const owner = owners.get(ucr) ?? (await readDocument(ctx, compositeKey('consignment', [ucr]), parseConsignmentRecord))?.originator;
       if (owner === undefined) {

@@ -94,7 +94,8 @@ export async function deriveValidationCode(tx: DecodedTransaction, ctx: Validati
     return invalid('INVALID_ENDORSER_TRANSACTION', 'transaction-format', `the endorsed response has status ${tx.response.status}`);
   }
   const endorsers: Endorsing[] = [];
-  for (const [i, e] of tx.endorsements.entries()) {
+  for (let i = 0; i < tx.endorsements.length; i++) {
+    const e = tx.endorsements[i]!;
     const check = ctx.trust.checkMember(e.mspId, e.certificatePem, tx.timestamp);
     if (!check.valid) {
       return invalid('ENDORSEMENT_POLICY_FAILURE', 'endorser-certificate', check.reason);
@@ -153,12 +154,17 @@ function checkLifecyclePolicies(tx: DecodedTransaction, ctx: ValidationContext, 
 
 async function checkPolicies(tx: DecodedTransaction, ctx: ValidationContext, endorsers: Endorsing[]): Promise<string | undefined> {
   let needsChaincodePolicy = false;
-  const keys = new Set<string>();
-  for (const w of tx.rwset.writes) {
-    keys.add(w.key);
-  }
-  for (const m of tx.rwset.metadataWrites) {
-    keys.add(m.key);
+  // the keys written, each once, in an array: indexed loops (a for-of across an await keeps an iterator per step)
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  for (const written of [tx.rwset.writes, tx.rwset.metadataWrites]) {
+    for (let i = 0; i < written.length; i++) {
+      const key = written[i]!.key;
+      if (!seen.has(key)) {
+        seen.add(key);
+        keys.push(key);
+      }
+    }
   }
   // As Fabric's key-level validator: a key whose policy an earlier transaction of the same block changed cannot be validated.
   for (const key of keys) {
@@ -166,7 +172,8 @@ async function checkPolicies(tx: DecodedTransaction, ctx: ValidationContext, end
       return `the key-level policy of ${printable(key)} was set by an earlier transaction in this block`;
     }
   }
-  for (const key of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const known = ctx.state.peek(key);
     const vp = (known === undefined ? await ctx.state.get(key) : known)?.validationParameter;
     if (vp && vp.length > 0) {
@@ -177,7 +184,7 @@ async function checkPolicies(tx: DecodedTransaction, ctx: ValidationContext, end
       needsChaincodePolicy = true;
     }
   }
-  if ((needsChaincodePolicy || keys.size === 0) && !endorsers.some((e) => e.isPeer && ctx.trust.isMember(e.mspId))) {
+  if ((needsChaincodePolicy || keys.length === 0) && !endorsers.some((e) => e.isPeer && ctx.trust.isMember(e.mspId))) {
     return 'the chaincode policy needs a member peer\'s endorsement';
   }
   return checkCollectionWrites(tx.rwset, endorsers);
@@ -200,15 +207,18 @@ async function checkNamespaceReads(
   ns: string | undefined,
   label: string,
 ): Promise<{ code: ValidationCode; message: string } | undefined> {
-  for (const read of rw.reads) {
+  for (let i = 0; i < rw.reads.length; i++) {
+    const read = rw.reads[i]!;
     const known = state.peek(read.key, ns);
     const current = known === undefined ? await state.get(read.key, ns) : known;
     if (!sameVersion(current?.version, read.version)) {
       return { code: 'MVCC_READ_CONFLICT', message: `key ${label}${printable(read.key)} changed since it was read` };
     }
   }
-  for (const c of rw.collections) {
-    for (const read of c.hashedReads) {
+  for (let k = 0; k < rw.collections.length; k++) {
+    const c = rw.collections[k]!;
+    for (let i = 0; i < c.hashedReads.length; i++) {
+      const read = c.hashedReads[i]!;
       const current = await state.getPrivateHash(c.collection, read.keyHash.toString('hex'), ns);
       if (!sameVersion(current?.version, read.version)) {
         return { code: 'MVCC_READ_CONFLICT', message: `a private key of ${label}${c.collection} changed since it was read` };
