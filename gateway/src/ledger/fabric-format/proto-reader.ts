@@ -20,11 +20,19 @@ const FIXED64 = 1;
 const LENGTH_DELIMITED = 2;
 const FIXED32 = 5;
 
-/** Texts decoded by ProtoReader.recurringUtf8, by their length in bytes: their bytes and the one string made of them. */
-const recurring = new Map<number, { bytes: Buffer; text: string }[]>();
-let recurringCount = 0;
-/** Texts kept at most (their bytes and strings, a few hundred kilobytes for certificates). */
+/**
+ * Texts decoded by ProtoReader.recurringUtf8: their bytes and the one string
+ * made of them, by a fingerprint (the length and the last bytes: for a
+ * certificate in PEM, part of its signature), so that a text is found
+ * without comparing it with every other one of its length.
+ */
+const recurring = new Map<string, { bytes: Buffer; text: string }[]>();
+/** Fingerprints kept at most (a certificate's bytes and string each, a few hundred kilobytes in all). */
 const RECURRING_TEXTS = 512;
+/** Texts kept under one fingerprint at most. */
+const SAME_FINGERPRINT = 4;
+/** How many of a text's last bytes its fingerprint holds. */
+const FINGERPRINT_BYTES = 48;
 
 /** One message's fields, in the order they occur. */
 export class ProtoReader {
@@ -200,7 +208,8 @@ export class ProtoReader {
    */
   recurringUtf8(start: number, end: number): string {
     const text = this.textView();
-    let same = recurring.get(end - start);
+    const fingerprint = `${end - start}:${text.toString('latin1', Math.max(start, end - FINGERPRINT_BYTES), end)}`;
+    let same = recurring.get(fingerprint);
     if (same) {
       for (const known of same) {
         if (known.bytes.compare(text, start, end) === 0) {
@@ -209,17 +218,16 @@ export class ProtoReader {
       }
     }
     const decoded = this.utf8(start, end);
-    if (recurringCount >= RECURRING_TEXTS) {
-      recurring.clear();
-      recurringCount = 0;
-      same = undefined;
-    }
     if (!same) {
+      if (recurring.size >= RECURRING_TEXTS) {
+        recurring.clear();
+      }
       same = [];
-      recurring.set(end - start, same);
+      recurring.set(fingerprint, same);
     }
-    same.push({ bytes: Buffer.from(text.subarray(start, end)), text: decoded });
-    recurringCount += 1;
+    if (same.length < SAME_FINGERPRINT) {
+      same.push({ bytes: Buffer.from(text.subarray(start, end)), text: decoded });
+    }
     return decoded;
   }
 

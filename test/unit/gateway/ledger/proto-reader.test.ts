@@ -184,6 +184,13 @@ describe('ProtoReader', () => {
     }
     assert.equal(read(raw[0]!, 1)[0], texts[0]);
     assert.equal(read(raw[1]!, 1)[0], texts[1]); // same length as the first, other bytes
+    // texts alike in length and ending (more than are kept together): each reads as its own bytes, twice
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 10; i++) {
+        const bytes = Buffer.from(`${i}${'x'.repeat(100)}`);
+        assert.equal(read(bytes, 1)[0], bytes.toString('utf8'));
+      }
+    }
     // more texts than are kept: each still reads as its own bytes
     for (let i = 0; i < 1_200; i++) {
       const bytes = Buffer.from(`text ${i} `.padEnd(24, '.'));
