@@ -381,9 +381,8 @@ export class ReplayState {
     if (this.complete) {
       return;
     }
-    const known = (k: string): boolean => this.committed.has(k, undefined) || this.pending.has(k, undefined) || this.unwrittenState(k, undefined) !== undefined;
-    const missingKeys = [...new Set(keys)].filter((k) => !known(k));
-    const missingTx = [...new Set(txIds)].filter((t) => t !== '' && !this.knownTxIds.has(t) && this.peekTransaction(t) === undefined);
+    const missingKeys = [...new Set(keys)].filter((k) => this.peek(k) === undefined);
+    const missingTx = [...new Set(txIds)].filter((t) => t !== '' && this.peekTransaction(t) === undefined);
     const [values, locations] = await Promise.all([
       missingKeys.length > 0 ? this.state.getMany(missingKeys) : Promise.resolve([]),
       missingTx.length > 0 ? this.txIds.getMany(missingTx) : Promise.resolve([]),
