@@ -939,32 +939,26 @@ export function readEnvelope(envelopeBytes: Uint8Array): ReadTransaction {
   r.leave(outer);
   readAt(r, signatureHeaderStart, signatureHeaderEnd, (s) => readSignatureHeader(s, signatureHeader));
   const { headerType, channelId, transactionId, timestamp } = readAt(r, channelHeaderStart, channelHeaderEnd, readChannelHeader);
-  const creator = creatorOf(r, signatureHeader);
-  const payloadBytes = bytesAt(r, payloadStart, payloadEnd);
-  const signature = bytesAt(r, signatureStart, signatureEnd);
-  const creatorBytes = bytesAt(r, signatureHeader[0]!, signatureHeader[1]!);
-  const nonce = bytesAt(r, signatureHeader[2]!, signatureHeader[3]!);
-  // Each result is written out field by field: an object spread here cost about a microsecond a transaction.
-  if (headerType !== ENDORSER_TRANSACTION) {
-    return {
-      headerType,
-      channelId,
-      transactionId,
-      timestamp,
-      creator,
-      payloadBytes,
-      signature,
-      creatorBytes,
-      nonce,
-      chaincode: '',
-      args: [],
+  const header: EnvelopeHeader = {
+    headerType,
+    channelId,
+    transactionId,
+    timestamp,
+    creator: creatorOf(r, signatureHeader),
+    payloadBytes: bytesAt(r, payloadStart, payloadEnd),
+    signature: bytesAt(r, signatureStart, signatureEnd),
+    creatorBytes: bytesAt(r, signatureHeader[0]!, signatureHeader[1]!),
+    nonce: bytesAt(r, signatureHeader[2]!, signatureHeader[3]!),
+  };
+  if (header.headerType !== ENDORSER_TRANSACTION) {
+    return transactionOf(header, '', () => [], {
       proposalResponsePayload: EMPTY,
       endorsements: [],
       rwset: emptyRwset(),
       namespaces: [],
       event: null,
       response: { status: 0, message: '', payload: EMPTY },
-    };
+    });
   }
   // peer.Transaction: every TransactionAction (header, payload); the first one's payload is a ChaincodeActionPayload
   const action: number[] = [ABSENT, 0];
@@ -1109,32 +1103,59 @@ export function readEnvelope(envelopeBytes: Uint8Array): ReadTransaction {
       break;
     }
   }
-  return {
-    headerType,
-    channelId,
-    transactionId,
-    timestamp,
-    creator,
-    payloadBytes,
-    signature,
-    creatorBytes,
-    nonce,
-    chaincode,
-    // the arguments are decoded to text when asked for: the auditor does not read them
-    get args(): string[] {
-      if (args === undefined) {
-        args = [];
-        for (let i = 0; i < argSpans.length; i += 2) {
-          args.push(r.utf8(argSpans[i]!, argSpans[i + 1]!));
-        }
+  // the arguments are decoded to text when asked for: the auditor does not read them
+  const argsOf = (): string[] => {
+    if (args === undefined) {
+      args = [];
+      for (let i = 0; i < argSpans.length; i += 2) {
+        args.push(r.utf8(argSpans[i]!, argSpans[i + 1]!));
       }
-      return args;
-    },
+    }
+    return args;
+  };
+  return transactionOf(header, chaincode, argsOf, {
     proposalResponsePayload: bytesAt(r, responsePayloadStart, responsePayloadEnd),
     endorsements,
     rwset: rwset ?? emptyRwset(),
     namespaces,
     event,
     response,
+  });
+}
+
+/** An envelope's headers and signature, as a transaction carries them. */
+type EnvelopeHeader = Pick<ReadTransaction, 'headerType' | 'channelId' | 'transactionId' | 'timestamp' | 'creator' | 'payloadBytes' | 'signature' | 'creatorBytes' | 'nonce'>;
+
+/**
+ * A transaction from its envelope's headers and what its endorsed action
+ * holds, written out field by field: spreading the headers into the result
+ * cost more than the rest of the envelope's decoding.
+ */
+function transactionOf(
+  h: EnvelopeHeader,
+  chaincode: string,
+  args: () => string[],
+  action: Pick<ReadTransaction, 'proposalResponsePayload' | 'endorsements' | 'rwset' | 'namespaces' | 'event' | 'response'>,
+): ReadTransaction {
+  return {
+    headerType: h.headerType,
+    channelId: h.channelId,
+    transactionId: h.transactionId,
+    timestamp: h.timestamp,
+    creator: h.creator,
+    payloadBytes: h.payloadBytes,
+    signature: h.signature,
+    creatorBytes: h.creatorBytes,
+    nonce: h.nonce,
+    chaincode,
+    get args(): string[] {
+      return args();
+    },
+    proposalResponsePayload: action.proposalResponsePayload,
+    endorsements: action.endorsements,
+    rwset: action.rwset,
+    namespaces: action.namespaces,
+    event: action.event,
+    response: action.response,
   };
 }
