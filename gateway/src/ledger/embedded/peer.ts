@@ -306,7 +306,7 @@ export class EmbeddedPeer extends EventEmitter {
     const endorsers: Endorser[] = [];
     for (const e of tx.endorsements) {
       const check = this.membership.check(e.mspId, e.certificatePem, tx.timestamp);
-      if (!check.valid || !this.shared.verify(e.certificatePem, Buffer.concat([tx.proposalResponsePayload, e.endorser]), e.signature)) {
+      if (!check.valid || !this.shared.verify(e.certificatePem, [tx.proposalResponsePayload, e.endorser], e.signature)) {
         return 'ENDORSEMENT_POLICY_FAILURE';
       }
       endorsers.push({ mspId: e.mspId, isPeer: check.isPeer });

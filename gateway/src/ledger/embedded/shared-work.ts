@@ -35,8 +35,24 @@ export class SharedWork {
     return found;
   }
 
-  verify(certificatePem: string, message: Uint8Array, signature: Uint8Array): boolean {
-    const key = createHash('sha256').update(certificatePem).update(message).update(signature).digest('base64');
+  /**
+   * verifySignature, once for every peer of the thread; a message may come
+   * in parts (verified as one). The verdict is remembered under a hash of
+   * the certificate, the message and the signature with their lengths, so
+   * that no other split of the same bytes into message and signature finds
+   * it.
+   */
+  verify(certificatePem: string, message: Uint8Array | readonly Uint8Array[], signature: Uint8Array): boolean {
+    const parts = message instanceof Uint8Array ? [message] : message;
+    const lengths = Buffer.allocUnsafe(12);
+    lengths.writeUInt32BE(Buffer.byteLength(certificatePem), 0);
+    lengths.writeUInt32BE(parts.reduce((n, p) => n + p.length, 0), 4);
+    lengths.writeUInt32BE(signature.length, 8);
+    const hash = createHash('sha256').update(lengths).update(certificatePem);
+    for (const part of parts) {
+      hash.update(part);
+    }
+    const key = hash.update(signature).digest('base64');
     let ok = this.verified.get(key);
     if (ok === undefined) {
       ok = verifySignature(certificatePem, message, signature);

@@ -4,7 +4,7 @@
  * cached, since re-parsing PEM per operation costs several times the
  * operation itself.
  */
-import { X509Certificate, createPrivateKey, sign, verify, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPrivateKey, createVerify, sign, verify, type KeyObject } from 'node:crypto';
 
 const N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 const HALF_N = N >> 1n;
@@ -41,13 +41,26 @@ export function signLowS(privateKeyPem: string, message: Uint8Array): Buffer {
   return toLowS(der);
 }
 
-/** Verifies a DER signature over SHA-256(message); high-S signatures are refused as Fabric does. */
-export function verifySignature(certificatePem: string, message: Uint8Array, signature: Uint8Array): boolean {
+/**
+ * Verifies a DER signature over SHA-256(message); high-S signatures are
+ * refused as Fabric does. A message in parts is hashed part by part, not
+ * copied together first (a copy of several kilobytes cost more than the
+ * hashing of it).
+ */
+export function verifySignature(certificatePem: string, message: Uint8Array | readonly Uint8Array[], signature: Uint8Array): boolean {
   try {
     if (!isLowS(signature)) {
       return false;
     }
-    return verify('sha256', message, { key: certificateOf(certificatePem).key, dsaEncoding: 'der' }, signature);
+    const key = { key: certificateOf(certificatePem).key, dsaEncoding: 'der' as const };
+    if (message instanceof Uint8Array) {
+      return verify('sha256', message, key, signature);
+    }
+    const verifier = createVerify('sha256');
+    for (const part of message) {
+      verifier.update(part);
+    }
+    return verifier.verify(key, signature);
   } catch {
     return false;
   }

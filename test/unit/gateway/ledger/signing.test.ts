@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
-import { isLowS, toLowS } from 'customs-ledger-gateway/dist/ledger/fabric-format/signing';
+import { SharedWork } from 'customs-ledger-gateway/dist/ledger/embedded/shared-work';
+import { isLowS, signLowS, toLowS, verifySignature } from 'customs-ledger-gateway/dist/ledger/fabric-format/signing';
+import { NL, testIdentities } from '../../../support/identities';
 
 const N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 const HALF_N = N >> 1n;
@@ -48,5 +50,22 @@ describe('low-S signatures', () => {
       }
     }
     assert.ok(high > 0, 'some signatures came out high-S');
+  });
+});
+
+describe('signature verification over a message in parts', () => {
+  it('verifies parts as their concatenation, and a remembered verdict does not answer another split of the same bytes', async () => {
+    const officer = (await testIdentities()).user(NL, 'officer');
+    const [a, b] = [Buffer.from('proposal response payload '.repeat(100)), Buffer.from('endorser identity')];
+    const signature = signLowS(officer.privateKeyPem, Buffer.concat([a, b]));
+    assert.equal(verifySignature(officer.certificatePem, [a, b], signature), true);
+    assert.equal(verifySignature(officer.certificatePem, [a.subarray(0, 7), a.subarray(7), b], signature), true);
+    assert.equal(verifySignature(officer.certificatePem, [b, a], signature), false);
+    const shared = new SharedWork();
+    assert.equal(shared.verify(officer.certificatePem, [a, b], signature), true);
+    // the same bytes, the signature's first byte moved to the message: not the verdict remembered for the split above
+    const moved = Buffer.concat([b, signature.subarray(0, 1)]);
+    assert.equal(shared.verify(officer.certificatePem, [a, moved], signature.subarray(1)), false);
+    assert.equal(shared.verify(officer.certificatePem, Buffer.concat([a, b]), signature), true);
   });
 });
