@@ -169,7 +169,7 @@ export class ChannelTrust {
     for (const s of updateEnvelope.getSignaturesList()) {
       const header = common.SignatureHeader.deserializeBinary(s.getSignatureHeader_asU8());
       const id = parseIdentity(header.getCreator_asU8());
-      if (!verifySignature(id.certificatePem, Buffer.concat([s.getSignatureHeader_asU8(), updateBytes]), s.getSignature_asU8())) {
+      if (!verifySignature(id.certificatePem, [s.getSignatureHeader_asU8(), updateBytes], s.getSignature_asU8())) {
         problems.push(`the config update signature of ${id.mspId} does not verify`);
         continue;
       }

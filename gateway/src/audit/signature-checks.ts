@@ -81,7 +81,7 @@ export function traderSignatureValid(c: TraderCheck): boolean {
 }
 
 export function p256SignatureValid(c: P256Check): boolean {
-  return verifySignature(c.certificatePem, c.message.length === 1 ? c.message[0]! : c.message, c.signature);
+  return verifySignature(c.certificatePem, c.message, c.signature);
 }
 
 export function checkNow(batch: CheckBatch): CheckVerdicts {

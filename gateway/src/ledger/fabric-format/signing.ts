@@ -53,8 +53,8 @@ export function verifySignature(certificatePem: string, message: Uint8Array | re
       return false;
     }
     const key = { key: certificateOf(certificatePem).key, dsaEncoding: 'der' as const };
-    if (message instanceof Uint8Array) {
-      return verify('sha256', message, key, signature);
+    if (message instanceof Uint8Array || message.length === 1) {
+      return verify('sha256', message instanceof Uint8Array ? message : message[0]!, key, signature);
     }
     const verifier = createVerify('sha256');
     for (const part of message) {
