@@ -10,6 +10,12 @@
 #   scripts/network.sh status   what runs
 #   scripts/network.sh down     stop what `up` (and the peers' chaincode) started
 #   scripts/network.sh clean    down, then remove .fabric/network
+#   scripts/network.sh stop|start|restart NODE
+#                               one node of a network that was brought up:
+#                               `orderer` or `peer-<MSP>` (as `status` names
+#                               them; `<MSP>` alone means its peer). A peer
+#                               is stopped with the chaincode it started.
+#                               Logs are appended to, never truncated.
 set -eu
 HERE="$(dirname "${BASH_SOURCE[0]}")"
 # shellcheck source-path=SCRIPTDIR
@@ -144,7 +150,60 @@ status() {
   done
 }
 
+# node_arg NAME: the node name `status` uses, for `orderer`, `peer-<MSP>` or `<MSP>`.
+node_arg() {
+  local want="$1" name
+  case "$want" in orderer|peer-*) ;; *) want="peer-$want" ;; esac
+  for name in $(node_names); do
+    if [ "$name" = "$want" ]; then echo "$name"; return; fi
+  done
+  die "no node '$1'; the nodes are: $(node_names | paste -sd' ')"
+}
+
+# Stops a peer's chaincode processes, recorded by the node builder as <MSP>-<name>.pid.
+stop_chaincode_of() {
+  local f
+  for f in "$NET"/chaincode-pids/"$1"-*.pid; do
+    [ -f "$f" ] || continue
+    PIDS="$NET/chaincode-pids" stop "$(basename "$f" .pid)"
+  done
+}
+
+stop_node() {
+  local name
+  name="$(node_arg "$1")"
+  if ! node_running "$name"; then log "$name is not running"; fi
+  stop "$name"
+  [ "$name" = orderer ] || stop_chaincode_of "${name#peer-}"
+}
+
+start_node() {
+  local name
+  name="$(node_arg "$1")"
+  [ -d "$CRYPTO" ] && [ -f "$NET/$CHANNEL.block" ] || die "no network generated yet; run scripts/network.sh up"
+  if node_running "$name"; then log "$name is already running"; return; fi
+  if [ "$name" = orderer ]; then
+    start_orderer
+    wait_for "the orderer (see $NET/orderer.log)" 60 healthy "$HOST:$ORDERER_OPS_PORT"
+  else
+    stop_chaincode_of "${name#peer-}"
+    start_peer "${name#peer-}"
+    wait_for "the peer of $MSP (see $NET/$name.log)" 60 healthy "$HOST:$OPS_PORT"
+  fi
+  log "started $name (pid $(cut -d' ' -f1 <"$PIDS/$name.pid"))"
+}
+
+node_command() {
+  [ -n "${2:-}" ] || die "usage: $0 $1 NODE (one of: $(node_names | paste -sd' '))"
+  case "$1" in
+    stop) stop_node "$2" ;;
+    start) start_node "$2" ;;
+    restart) stop_node "$2"; start_node "$2" ;;
+  esac
+}
+
 case "${1:-}" in
   up|down|clean|status|deploy) "$1" ;;
-  *) echo "usage: $0 up|down|clean|status|deploy" >&2; exit 2 ;;
+  stop|start|restart) node_command "$1" "${2:-}" ;;
+  *) echo "usage: $0 up|down|clean|status|deploy | stop|start|restart NODE" >&2; exit 2 ;;
 esac

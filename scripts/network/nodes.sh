@@ -7,12 +7,14 @@
 PIDS="$NET/pids"
 
 # spawn NAME LOGFILE COMMAND...: starts COMMAND in its own session; the pid
-# (= process group id) goes to $PIDS/NAME.pid.
+# (= process group id) goes to $PIDS/NAME.pid. The log is appended to, so a
+# restarted node keeps the log of its earlier runs.
 spawn() {
   local name="$1" logfile="$2"
   shift 2
   mkdir -p "$PIDS"
-  setsid "$@" >"$logfile" 2>&1 </dev/null &
+  echo "=== $name started $(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$logfile"
+  setsid "$@" >>"$logfile" 2>&1 </dev/null &
   echo "$! $1" >"$PIDS/$name.pid"
 }
 

@@ -49,8 +49,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (status === 401) {
       res.set('WWW-Authenticate', 'Bearer realm="customs-ledger"');
     }
-    if (err instanceof GatewayError && err.code === 'LEDGER_BUSY') {
-      res.set('Retry-After', '1');
+    if (err instanceof GatewayError && (err.code === 'LEDGER_BUSY' || err.code === 'LEDGER_UNAVAILABLE')) {
+      res.set('Retry-After', err.code === 'LEDGER_BUSY' ? '1' : '2');
     }
     send(res, status, body);
   };

@@ -31,6 +31,11 @@ export interface SubmitRequest extends TransactionRequest {
    * a share names the recipient too, since its peer writes into its own collection.
    */
   endorsingOrgs?: string[];
+  /**
+   * Told the transaction's id as soon as it is made, before anything is sent,
+   * so that a caller whose own deadline runs out can still name it.
+   */
+  onTransactionId?: (transactionId: string) => void;
 }
 
 export interface SubmitResult {

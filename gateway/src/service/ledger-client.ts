@@ -7,6 +7,9 @@
  * A submit whose commit was not confirmed in time is re-checked by its
  * transaction id and sent again only when the function is idempotent (Lodge
  * returns the existing record for the same UCR and hash).
+ *
+ * Deadline: `deadlineMs` bounds a whole call, its retries included; a submit
+ * that runs out of it is answered LEDGER_TIMEOUT naming its transaction id.
  */
 import { LedgerRuleError, decodeRuleError } from 'customs-ledger-chaincode/domain';
 import {
@@ -42,7 +45,7 @@ export interface Committed<T> {
 export interface LedgerClientOptions {
   /** attempts per submit, the first included */
   maxAttempts: number;
-  /** deadline of one backend call, in milliseconds */
+  /** deadline of one gateway call to the ledger, retries included, in milliseconds */
   deadlineMs: number;
   /**
    * Submits under way at once; beyond it a submit is refused at once with
@@ -94,9 +97,14 @@ export class LedgerClient {
 
   private async submitAttempts<T>(request: SubmitRequest, parse: (payload: Buffer) => T, idempotent: boolean): Promise<Committed<T>> {
     const fn = `${request.contract}:${request.fn}`;
+    const until = Date.now() + this.options.deadlineMs;
     for (let attempt = 1; ; attempt++) {
+      let sent: string | undefined;
       try {
-        const result = await this.withDeadline(this.backend.submit(request));
+        const result = await this.withDeadline(
+          this.backend.submit({ ...request, onTransactionId: (id) => (sent = id) }),
+          until,
+        );
         this.observe(fn, 'committed', 'VALID');
         return { value: parse(result.payload), transactionId: result.transactionId, blockNumber: result.blockNumber };
       } catch (err) {
@@ -111,15 +119,15 @@ export class LedgerClient {
         }
         if (isUnconfirmedCommit(err)) {
           this.observe(fn, 'timeout', 'NONE');
-          const transactionId = err instanceof LedgerError ? err.transactionId : undefined;
-          const status = transactionId === undefined ? undefined : await this.statusOf(transactionId);
+          const transactionId = (err instanceof LedgerError ? err.transactionId : undefined) ?? sent;
+          const status = transactionId === undefined ? undefined : await this.statusOf(transactionId, until);
           if (status !== undefined && status !== 'VALID' && !RETRYABLE.includes(status)) {
             throw new GatewayError('LEDGER_FAILURE', `${fn} was invalidated by the ledger (${status})`, {
               transactionId: transactionId ?? null,
               validationCode: status,
             });
           }
-          if (idempotent && attempt < this.options.maxAttempts) {
+          if (idempotent && attempt < this.options.maxAttempts && Date.now() < until) {
             continue;
           }
           throw new GatewayError('LEDGER_TIMEOUT', `the ledger did not confirm ${fn} in time; check transaction ${transactionId ?? '(unknown)'}`, {
@@ -137,7 +145,7 @@ export class LedgerClient {
     const fn = `${request.contract}:${request.fn}`;
     let payload: Buffer;
     try {
-      payload = await this.withDeadline(this.backend.evaluate(request));
+      payload = await this.withDeadline(this.backend.evaluate(request), Date.now() + this.options.deadlineMs);
     } catch (err) {
       if (err instanceof DeadlineExceeded) {
         throw new GatewayError('LEDGER_TIMEOUT', `the ledger did not answer ${fn} in time`);
@@ -150,7 +158,7 @@ export class LedgerClient {
   /** Any other backend call, under the same deadline and error translation. */
   async call<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await this.withDeadline(run());
+      return await this.withDeadline(run(), Date.now() + this.options.deadlineMs);
     } catch (err) {
       if (err instanceof DeadlineExceeded) {
         throw new GatewayError('LEDGER_TIMEOUT', `the ledger did not answer ${what} in time`);
@@ -159,9 +167,12 @@ export class LedgerClient {
     }
   }
 
-  private async statusOf(transactionId: string): Promise<ValidationCode | undefined> {
+  private async statusOf(transactionId: string, until: number): Promise<ValidationCode | undefined> {
+    if (Date.now() >= until) {
+      return undefined;
+    }
     try {
-      return (await this.withDeadline(this.backend.transactionStatus(transactionId)))?.validationCode;
+      return (await this.withDeadline(this.backend.transactionStatus(transactionId), until))?.validationCode;
     } catch {
       return undefined;
     }
@@ -200,10 +211,10 @@ export class LedgerClient {
     this.observer?.transaction({ fn, outcome, validationCode });
   }
 
-  /** Settles as `promise` does, or with DeadlineExceeded once the deadline passes first. */
-  private withDeadline<T>(promise: Promise<T>): Promise<T> {
+  /** Settles as `promise` does, or with DeadlineExceeded once the time `until` (epoch ms) passes first. */
+  private withDeadline<T>(promise: Promise<T>, until: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new DeadlineExceeded('deadline exceeded')), this.options.deadlineMs);
+      const timer = setTimeout(() => reject(new DeadlineExceeded('deadline exceeded')), Math.max(0, until - Date.now()));
       timer.unref();
       void promise.then(resolve, reject).finally(() => clearTimeout(timer));
     });

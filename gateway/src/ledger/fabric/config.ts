@@ -1,4 +1,5 @@
 import { LedgerError, type WalletIdentity } from '../backend';
+import type { Logger } from 'pino';
 import type { FabricNetworkMaterial } from './material';
 
 /** What a Fabric backend of one authority needs. */
@@ -10,6 +11,8 @@ export interface FabricBackendConfig {
   identities: readonly WalletIdentity[];
   /** how long a submit waits for its commit (ms) */
   commitTimeoutMs?: number;
+  /** where the Fabric SDK's own log goes (fabric-network); without one it is dropped */
+  logger?: Logger;
 }
 
 /** The identity a backend reads blocks and statuses as: the authority's auditor, else any of its wallet. */

@@ -4,6 +4,11 @@
  * organisations a write names, orders, and reports the commit), a Gateway
  * per wallet identity signing with node:crypto (low S; `hash.none`, since
  * signLowS hashes the message itself), blocks through qscc and block events.
+ *
+ * Availability: keepalive pings find a dead connection within seconds, the
+ * reconnect backoff is capped at a few seconds, and a call that finds the
+ * peer unreachable drops the connection (PeerLink) so the next one dials a
+ * new one: the gateway answers again as soon as its peer is back.
  */
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, type Gateway, type Network } from '@hyperledger/fabric-gateway';
@@ -21,17 +26,28 @@ import { contractEventsOf } from '../fabric-format/block-view';
 import { QsccLedger } from './qscc-ledger';
 import { readerIdentity, type FabricBackendConfig } from './config';
 import { messageOf, refusalError } from './errors';
-import { peerOf } from './material';
+import { peerOf, type FabricPeer } from './material';
+import { PEER_CHANNEL_OPTIONS, PeerLink } from './peer-link';
 import { Qscc } from './qscc';
 import { lowSSigner } from './signer';
 
 const DEADLINE_MS = 30_000;
 const deadline = (ms = DEADLINE_MS) => () => ({ deadline: Date.now() + ms });
 
+
+function dial(peer: FabricPeer): grpc.Client {
+  return new grpc.Client(peer.address, grpc.credentials.createSsl(Buffer.from(peer.tlsCaPem)), {
+    'grpc.ssl_target_name_override': peer.hostName,
+    'grpc.default_authority': peer.hostName,
+    ...PEER_CHANNEL_OPTIONS,
+  });
+}
+
 export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
   readonly kind = 'fabric-gateway' as const;
   readonly mspId: string;
-  private readonly client: grpc.Client;
+  private client: grpc.Client;
+  private readonly link: PeerLink;
   private readonly gateways = new Map<string, Gateway>();
   protected readonly qscc: Qscc;
   protected readonly chaincode: string;
@@ -45,11 +61,16 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
     this.channel = config.material.channel;
     this.commitTimeoutMs = config.commitTimeoutMs ?? 60_000;
     const own = peerOf(config.material, config.mspId);
-    this.client = new grpc.Client(own.address, grpc.credentials.createSsl(Buffer.from(own.tlsCaPem)), {
-      'grpc.ssl_target_name_override': own.hostName,
-      'grpc.default_authority': own.hostName,
+    this.client = dial(own);
+    this.link = new PeerLink(this.mspId, () => {
+      this.closeGateways();
+      this.client.close();
+      this.client = dial(own);
     });
-    this.qscc = new Qscc((fn, args) => this.network(readerIdentity(this.config)).getContract('qscc').evaluateTransaction(fn, ...args), this.channel);
+    this.qscc = new Qscc(
+      (fn, args) => this.link.run(() => this.network(readerIdentity(this.config)).getContract('qscc').evaluateTransaction(fn, ...args)),
+      this.channel,
+    );
   }
 
   private network(identity: WalletIdentity): Network {
@@ -79,7 +100,9 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
     const contract = this.network(request.identity).getContract(this.chaincode, request.contract);
     try {
       return Buffer.from(
-        await contract.evaluate(request.fn, { arguments: request.args, ...(request.transient ? { transientData: request.transient } : {}) }),
+        await this.link.run(() =>
+          contract.evaluate(request.fn, { arguments: request.args, ...(request.transient ? { transientData: request.transient } : {}) }),
+        ),
       );
     } catch (err) {
       throw refusalError('evaluate', err, undefined, this.mspId);
@@ -94,22 +117,30 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
       endorsingOrganizations: [this.mspId, ...(request.endorsingOrgs ?? []).filter((o) => o !== this.mspId)],
     });
     const transactionId = proposal.getTransactionId();
+    request.onTransactionId?.(transactionId);
     let transaction;
     try {
-      transaction = await proposal.endorse();
+      transaction = await this.link.run(() => proposal.endorse());
     } catch (err) {
       throw refusalError('endorse', err, transactionId, this.mspId);
     }
     let commit;
     try {
-      commit = await transaction.submit();
+      // once sent, the transaction may be ordered even if the peer then goes away: its outcome is unknown
+      commit = await this.link.run(() => transaction.submit(), transactionId);
     } catch (err) {
+      if (err instanceof LedgerError) {
+        throw err;
+      }
       throw new LedgerError('submit', `ordering failed: ${messageOf(err)}`, transactionId, { cause: err });
     }
     let status;
     try {
-      status = await commit.getStatus();
+      status = await this.link.run(() => commit.getStatus(), transactionId);
     } catch (err) {
+      if (err instanceof LedgerError) {
+        throw err;
+      }
       throw new LedgerError('commit', `no commit status of ${transactionId}: ${messageOf(err)}`, transactionId, { cause: err });
     }
     const code = validationCodeName(status.code);
@@ -175,11 +206,15 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
     };
   }
 
-  close(): Promise<void> {
+  private closeGateways(): void {
     for (const g of this.gateways.values()) {
       g.close();
     }
     this.gateways.clear();
+  }
+
+  close(): Promise<void> {
+    this.closeGateways();
     this.client.close();
     return Promise.resolve();
   }

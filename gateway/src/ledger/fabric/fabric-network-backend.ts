@@ -9,6 +9,11 @@
  * identity providers. Ours is the stock X.509 provider whose users sign
  * with node:crypto, low S (fabric-format/signing.ts), instead of the SDK's
  * crypto suite.
+ *
+ * Availability: a call that finds the peer unreachable disconnects every
+ * Gateway of this backend (PeerLink), so the next call connects afresh
+ * instead of reusing endorsers that fabric-common marked as dead. The SDK's
+ * own log goes into the gateway's log (fabric-sdk-log.ts).
  */
 import { Gateway, Wallets, type Contract, type Identity, type IdentityProvider, type Network, type Wallet, type X509Identity } from 'fabric-network';
 import {
@@ -26,7 +31,9 @@ import { QsccLedger } from './qscc-ledger';
 import { readerIdentity, type FabricBackendConfig } from './config';
 import { chaincodeMessageOf, messageOf, refusalError } from './errors';
 import { connectionProfile } from './material';
+import { PeerLink, isUnreachable } from './peer-link';
 import { Qscc } from './qscc';
+import { routeSdkLog } from './fabric-sdk-log';
 import { lowSSigner } from './signer';
 
 /** The stock X.509 provider, with users that sign through node:crypto (low S). */
@@ -59,16 +66,23 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
   protected readonly qscc: Qscc;
   protected readonly chaincode: string;
   private readonly channel: string;
+  private readonly link: PeerLink;
 
   constructor(private readonly config: FabricBackendConfig) {
     super();
     this.mspId = config.mspId;
     this.chaincode = config.material.chaincode;
     this.channel = config.material.channel;
-    this.qscc = new Qscc(async (fn, args) => {
-      const { network } = await this.connection(readerIdentity(this.config));
-      return network.getContract('qscc').evaluateTransaction(fn, ...args);
-    }, this.channel);
+    routeSdkLog(config.logger);
+    this.link = new PeerLink(this.mspId, () => this.disconnectAll());
+    this.qscc = new Qscc(
+      (fn, args) =>
+        this.link.run(async () => {
+          const { network } = await this.connection(readerIdentity(this.config));
+          return network.getContract('qscc').evaluateTransaction(fn, ...args);
+        }),
+      this.channel,
+    );
   }
 
   private wallet(): Promise<Wallet> {
@@ -108,6 +122,9 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
           return { gateway, network: await gateway.getNetwork(this.channel) };
         } catch (err) {
           gateway.disconnect();
+          if (isUnreachable(err)) {
+            throw err;
+          }
           throw new LedgerError('connect', `cannot connect to the peer of ${this.mspId}: ${messageOf(err)}`, undefined, { cause: err });
         }
       })();
@@ -118,8 +135,20 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
   }
 
   private async contract(request: TransactionRequest): Promise<{ contract: Contract; network: Network }> {
-    const { network } = await this.connection(request.identity);
+    const { network } = await this.link.run(() => this.connection(request.identity));
     return { contract: network.getContract(this.chaincode, request.contract), network };
+  }
+
+  private disconnectAll(): void {
+    const all = [...this.connections.values()];
+    this.connections.clear();
+    void Promise.allSettled(all).then((settled) => {
+      for (const c of settled) {
+        if (c.status === 'fulfilled') {
+          c.value.gateway.disconnect();
+        }
+      }
+    });
   }
 
   async evaluate(request: TransactionRequest): Promise<Buffer> {
@@ -129,7 +158,7 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
       tx.setTransient(toBuffers(request.transient));
     }
     try {
-      return await tx.evaluate(...request.args);
+      return await this.link.run(() => tx.evaluate(...request.args));
     } catch (err) {
       throw refusalError('evaluate', err, tx.getTransactionId(), this.mspId);
     }
@@ -139,13 +168,14 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
     const { contract } = await this.contract(request);
     const tx = contract.createTransaction(request.fn);
     const transactionId = tx.getTransactionId();
+    request.onTransactionId?.(transactionId);
     if (request.transient) {
       tx.setTransient(toBuffers(request.transient));
     }
     tx.setEndorsingOrganizations(this.mspId, ...(request.endorsingOrgs ?? []).filter((o) => o !== this.mspId));
     let payload: Buffer;
     try {
-      payload = await tx.submit(...request.args);
+      payload = await this.link.run(() => tx.submit(...request.args));
     } catch (err) {
       const code = (err as { transactionCode?: unknown }).transactionCode;
       if (typeof code === 'string' && code !== 'VALID') {
@@ -153,6 +183,11 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
       }
       if (/timeout|timed out/i.test(messageOf(err)) && (err as { name?: string }).name === 'TimeoutError') {
         throw new LedgerError('commit', `no commit of ${transactionId}: ${messageOf(err)}`, transactionId, { cause: err });
+      }
+      if (err instanceof LedgerError) {
+        // the peer was unreachable: fabric-network adds the endorsements to an error raised after
+        // endorsement, when the transaction may already have been sent for ordering
+        throw wasEndorsed(err.details.cause) ? new LedgerError('commit', err.message, transactionId, { cause: err.details.cause }) : err;
       }
       if (/orderer|broadcast|SERVICE_UNAVAILABLE/i.test(messageOf(err)) && chaincodeMessageOf(err) === undefined) {
         throw new LedgerError('submit', `ordering failed: ${messageOf(err)}`, transactionId, { cause: err });
@@ -224,6 +259,12 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
       }
     }
   }
+}
+
+/** Whether fabric-network raised `err` after a successful endorsement (it then carries the responses). */
+function wasEndorsed(err: unknown): boolean {
+  const responses = (err as { responses?: unknown } | null)?.responses;
+  return Array.isArray(responses) && responses.length > 0 && !/^No valid responses from any peers/.test(messageOf(err));
 }
 
 function toBuffers(transient: Record<string, Uint8Array>): Record<string, Buffer> {

@@ -7,6 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MEMBERS_FILE, loadMembers } from '../../config/members';
+import { PEER_CHANNEL_OPTIONS } from './peer-link';
 
 /** .fabric/network of this checkout. */
 export const DEFAULT_FABRIC_NETWORK_DIR = resolve(__dirname, '../../../../.fabric/network');
@@ -92,7 +93,7 @@ export function connectionProfile(material: FabricNetworkMaterial, mspId: string
       [own.hostName]: {
         url: `grpcs://${own.address}`,
         tlsCACerts: { pem: own.tlsCaPem },
-        grpcOptions: { 'ssl-target-name-override': own.hostName, hostnameOverride: own.hostName },
+        grpcOptions: { 'ssl-target-name-override': own.hostName, hostnameOverride: own.hostName, ...PEER_CHANNEL_OPTIONS },
       },
     },
   };

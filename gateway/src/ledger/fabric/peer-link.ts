@@ -1,0 +1,124 @@
+/**
+ * The state of a gateway's link to its authority's own peer. A call that
+ * finds the peer unreachable marks the link down and drops the client's
+ * connections, so the next call dials afresh instead of waiting out a broken
+ * channel's backoff; while the link is down, calls within `quietMs` of the
+ * last failure are refused at once (LedgerError stage `connect`, which the
+ * gateway answers with 503 and Retry-After) instead of each waiting for a
+ * connection timeout. The first call that succeeds marks it up again.
+ */
+import { LedgerError } from '../backend';
+import { chaincodeMessageOf, messageOf } from './errors';
+
+/** gRPC status UNAVAILABLE */
+const GRPC_UNAVAILABLE = 14;
+
+/** What fabric-common, grpc-js and Node say when there is no connection to the peer. */
+const UNREACHABLE_TEXT =
+  /\bUNAVAILABLE\b|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|No connection established|[Ff]ailed to connect|Connection dropped|[Cc]onnection refused|Socket closed|DiscoveryService has failed|is not connected|Channel has been shut down/;
+
+function walk(err: unknown, visit: (e: Record<string, unknown>) => boolean, depth = 0): boolean {
+  if (depth > 5 || err === null || typeof err !== 'object') {
+    return false;
+  }
+  const e = err as Record<string, unknown>;
+  if (visit(e)) {
+    return true;
+  }
+  for (const listName of ['details', 'responses', 'errors']) {
+    const list = e[listName];
+    if (Array.isArray(list) && list.some((item) => walk(item, visit, depth + 1))) {
+      return true;
+    }
+  }
+  return walk(e.cause, visit, depth + 1);
+}
+
+/** Whether a Fabric client error says the peer could not be reached (not that it refused or failed the request). */
+export function isUnreachable(err: unknown): boolean {
+  if (chaincodeMessageOf(err) !== undefined) {
+    return false;
+  }
+  return walk(err, (e) => e.code === GRPC_UNAVAILABLE || (typeof e.message === 'string' && UNREACHABLE_TEXT.test(e.message)));
+}
+
+/**
+ * gRPC channel options toward the authority's peer. The peer accepts pings
+ * every 5 s or more (CORE_PEER_KEEPALIVE_MININTERVAL in scripts/network);
+ * Fabric's default is 60 s, so against a stock peer keep the interval at 60 s.
+ */
+export const PEER_CHANNEL_OPTIONS = {
+  'grpc.keepalive_time_ms': 10_000,
+  'grpc.keepalive_timeout_ms': 5_000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.http2.min_time_between_pings_ms': 10_000,
+  'grpc.initial_reconnect_backoff_ms': 250,
+  'grpc.max_reconnect_backoff_ms': 2_000,
+} as const;
+
+export interface PeerLinkOptions {
+  /** while down, calls this soon after the last failure are refused without dialing */
+  quietMs: number;
+}
+
+export class PeerLink {
+  private downSince: number | undefined;
+  private lastFailure = 0;
+  private lastError = '';
+  private readonly options: PeerLinkOptions;
+
+  constructor(
+    private readonly mspId: string,
+    /** drops the client's connections so that the next call dials again */
+    private readonly reset: () => void,
+    options: Partial<PeerLinkOptions> = {},
+  ) {
+    this.options = { quietMs: 1_000, ...options };
+  }
+
+  get up(): boolean {
+    return this.downSince === undefined;
+  }
+
+  /**
+   * Runs a call that reaches the peer. An unreachable peer becomes
+   * LedgerError(`connect`), or, when `unconfirmed` names the transaction id
+   * of something already sent for ordering, LedgerError(`commit`) with that id:
+   * its outcome is unknown, not refused.
+   */
+  async run<T>(call: () => Promise<T>, unconfirmed?: string): Promise<T> {
+    this.refuseWhileQuiet();
+    try {
+      const value = await call();
+      this.downSince = undefined;
+      return value;
+    } catch (err) {
+      if (!isUnreachable(err)) {
+        throw err;
+      }
+      throw this.failed(err, unconfirmed);
+    }
+  }
+
+  /** Marks the link down after an unreachable peer; returns the error to throw. */
+  failed(err: unknown, unconfirmed?: string): LedgerError {
+    const now = Date.now();
+    this.downSince ??= now;
+    this.lastFailure = now;
+    this.lastError = messageOf(err);
+    this.reset();
+    if (unconfirmed !== undefined) {
+      return new LedgerError('commit', `the peer of ${this.mspId} went away before confirming ${unconfirmed}: ${this.lastError}`, unconfirmed, {
+        cause: err,
+      });
+    }
+    return new LedgerError('connect', `the peer of ${this.mspId} cannot be reached: ${this.lastError}`, undefined, { cause: err });
+  }
+
+  private refuseWhileQuiet(): void {
+    if (this.downSince !== undefined && Date.now() - this.lastFailure < this.options.quietMs) {
+      const seconds = Math.round((Date.now() - this.downSince) / 1000);
+      throw new LedgerError('connect', `the peer of ${this.mspId} has been unreachable for ${seconds} s: ${this.lastError}`, undefined);
+    }
+  }
+}
