@@ -64,6 +64,8 @@ join_peer() {
   as_admin "$1" peer channel join -b "$NET/$CHANNEL.block"
 }
 
+peer_knows_all() { [ "$(peers_known "$1")" -ge "$2" ] 2>/dev/null; }
+
 # Every peer must know the peers of all other members before private data can
 # be sent to them.
 gossip_ready() {
@@ -189,6 +191,8 @@ start_node() {
     stop_chaincode_of "${name#peer-}"
     start_peer "${name#peer-}"
     wait_for "the peer of $MSP (see $NET/$name.log)" 60 healthy "$HOST:$OPS_PORT"
+    # private data reaches other members only once gossip knows them again
+    wait_for "gossip of $MSP with the other members" 60 peer_knows_all "$HOST:$OPS_PORT" "$(( $(members | wc -l) - 1 ))"
   fi
   log "started $name (pid $(cut -d' ' -f1 <"$PIDS/$name.pid"))"
 }

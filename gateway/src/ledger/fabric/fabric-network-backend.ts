@@ -15,6 +15,7 @@
  * instead of reusing endorsers that fabric-common marked as dead. The SDK's
  * own log goes into the gateway's log (fabric-sdk-log.ts).
  */
+import { routeSdkLog } from './fabric-sdk-log'; // before fabric-network: see there
 import { Gateway, Wallets, type Contract, type Identity, type IdentityProvider, type Network, type Wallet, type X509Identity } from 'fabric-network';
 import {
   LedgerError,
@@ -33,7 +34,6 @@ import { chaincodeMessageOf, messageOf, refusalError } from './errors';
 import { connectionProfile } from './material';
 import { PeerLink, isUnreachable } from './peer-link';
 import { Qscc } from './qscc';
-import { routeSdkLog } from './fabric-sdk-log';
 import { lowSSigner } from './signer';
 
 /** The stock X.509 provider, with users that sign through node:crypto (low S). */
@@ -184,17 +184,24 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
       if (/timeout|timed out/i.test(messageOf(err)) && (err as { name?: string }).name === 'TimeoutError') {
         throw new LedgerError('commit', `no commit of ${transactionId}: ${messageOf(err)}`, transactionId, { cause: err });
       }
-      if (err instanceof LedgerError) {
-        // the peer was unreachable: fabric-network adds the endorsements to an error raised after
-        // endorsement, when the transaction may already have been sent for ordering
-        throw wasEndorsed(err.details.cause) ? new LedgerError('commit', err.message, transactionId, { cause: err.details.cause }) : err;
+      const raised = err instanceof LedgerError ? err.details.cause : err;
+      if (/orderer|broadcast|SERVICE_UNAVAILABLE/i.test(messageOf(raised)) && chaincodeMessageOf(raised) === undefined) {
+        throw new LedgerError('submit', `ordering failed: ${messageOf(raised)}`, transactionId, { cause: raised });
       }
-      if (/orderer|broadcast|SERVICE_UNAVAILABLE/i.test(messageOf(err)) && chaincodeMessageOf(err) === undefined) {
-        throw new LedgerError('submit', `ordering failed: ${messageOf(err)}`, transactionId, { cause: err });
+      if (wasEndorsed(raised)) {
+        // fabric-network adds the endorsements to any error raised after endorsement: the transaction
+        // may have been ordered (the commit event stream broke, say), so its outcome is unknown
+        throw new LedgerError('commit', `no commit status of ${transactionId}: ${messageOf(raised)}`, transactionId, { cause: raised });
       }
       throw refusalError('endorse', err, transactionId, this.mspId);
     }
-    const status = await this.qscc.transactionStatus(transactionId);
+    let status;
+    try {
+      status = await this.qscc.transactionStatus(transactionId);
+    } catch (err) {
+      // the commit event came, but the block that holds it could not be read back
+      throw new LedgerError('commit', `no block number for ${transactionId}: ${messageOf(err)}`, transactionId, { cause: err });
+    }
     if (!status) {
       throw new LedgerError('commit', `the peer of ${this.mspId} reports no commit of ${transactionId}`, transactionId);
     }

@@ -13,9 +13,12 @@ import { chaincodeMessageOf, messageOf } from './errors';
 /** gRPC status UNAVAILABLE */
 const GRPC_UNAVAILABLE = 14;
 
-/** What fabric-common, grpc-js and Node say when there is no connection to the peer. */
+/**
+ * What fabric-common, grpc-js and Node say when there is no connection to the
+ * peer; a call cancelled is one whose connection a reset here closed.
+ */
 const UNREACHABLE_TEXT =
-  /\bUNAVAILABLE\b|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|No connection established|[Ff]ailed to connect|Connection dropped|[Cc]onnection refused|Socket closed|DiscoveryService has failed|is not connected|Channel has been shut down/;
+  /\bUNAVAILABLE\b|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|No connection established|[Ff]ailed to connect|Connection dropped|[Cc]onnection refused|Socket closed|DiscoveryService has failed|is not connected|Channel has been shut down|CANCELLED: Call cancelled/;
 
 function walk(err: unknown, visit: (e: Record<string, unknown>) => boolean, depth = 0): boolean {
   if (depth > 5 || err === null || typeof err !== 'object') {
