@@ -9,6 +9,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { decodeRuleError, fieldsOfCategories, type RecordView, type ShareRecord } from 'customs-ledger-chaincode/domain';
 import { blockSources, replay } from 'customs-ledger-gateway/dist/audit';
 import { LedgerError, type SubmitResult } from 'customs-ledger-gateway/dist/ledger';
@@ -42,6 +43,13 @@ after(async function () {
   if (line) {
     console.log(`parity: scenario time per target: ${line}`);
   }
+  const counts = TARGETS.map((n) => `${Object.keys(outcomes[n] ?? {}).length} on ${n}`).join(', ');
+  const differing = TARGETS.filter((n) => n !== 'embedded' && outcomes[n] !== undefined).flatMap((n) =>
+    Object.keys(outcomes.embedded ?? {})
+      .filter((k) => !isDeepStrictEqual(outcomes.embedded?.[k], outcomes[n]?.[k]))
+      .map((k) => `${n}: ${k}`),
+  );
+  console.log(`parity: scenarios recorded: ${counts}; ${differing.length === 0 ? 'every outcome identical' : `differing: ${differing.join(', ')}`}`);
 });
 
 for (const name of TARGETS) {
@@ -315,6 +323,9 @@ describe('parity: every Fabric outcome equals the embedded ledger’s', () => {
         const embedded = outcomes.embedded?.[key];
         const real = outcomes[fabricName]?.[key];
         if (real === undefined || embedded === undefined) {
+          if (fabricRequired) {
+            assert.fail(`no outcome of "${key}" was recorded on ${real === undefined ? fabricName : 'embedded'}`);
+          }
           this.skip();
         }
         assert.deepEqual(embedded, real, `embedded differs from ${fabricName} in "${key}"`);

@@ -1,7 +1,9 @@
 /**
  * `audit …` commands: replay (with a checkpoint, from/to, and a state
- * comparison), state-at and agreement. Blocks come from a peer's LevelDB
- * (a stopped peer or a copy) or over HTTP; progress goes to stderr.
+ * comparison), state-at and agreement. Blocks come from a Fabric peer's
+ * ledger folder, an embedded peer's store (read from a copy) or a gateway
+ * over HTTP (audit/block-location.ts); progress goes to stderr. A location
+ * that holds no ledger is an error (exit 2); findings exit 1.
  */
 import type { Command } from 'commander';
 import {
@@ -10,16 +12,20 @@ import {
   formatFindings,
   replay,
   stateAt,
-  type BlockSource,
   type ReplayProgress,
 } from '../audit';
+import type { OpenedBlocks } from '../audit/block-location';
 
 export interface AuditIo {
   stdout(text: string): void;
   stderr(text: string): void;
-  /** opens the blocks named by --blocks (a peer store folder or an http(s) URL); close when done */
-  openBlocks(location: string): Promise<{ source: BlockSource; close(): Promise<void> }>;
+  /** opens the blocks named by --blocks (a ledger folder, a peer store or an http(s) URL); close when done */
+  openBlocks(location: string, channel: string | undefined): Promise<OpenedBlocks>;
 }
+
+const BLOCKS_HELP =
+  "a Fabric peer's or orderer's ledger folder (its blockfile_* files), an embedded peer's store folder, or a gateway URL";
+const CHANNEL_HELP = 'the channel, when the ledger folder holds several';
 
 /** Printed JSON is for people and scripts; nothing printed here is hashed. */
 const show = (value: unknown): string => JSON.stringify(value, null, 2);
@@ -42,10 +48,14 @@ const workerCount = (text: string): number => {
 
 export function registerAuditCommands(program: Command, io: AuditIo): Command {
   const audit = program.command('audit').description('replay and check the whole ledger from its blocks');
-  const withBlocks = async <T>(location: string, run: (source: BlockSource) => Promise<T>): Promise<T> => {
-    const opened = await io.openBlocks(location);
+  const withBlocks = async <T>(o: { blocks: string; channel?: string }, run: (opened: OpenedBlocks) => Promise<T>): Promise<T> => {
+    const opened = await io.openBlocks(o.blocks, o.channel);
+    io.stderr(`reading ${opened.description}\n`);
+    if (opened.damage !== undefined) {
+      io.stderr(`damaged: ${opened.damage}\n`);
+    }
     try {
-      return await run(opened.source);
+      return await run(opened);
     } finally {
       await opened.close();
     }
@@ -59,16 +69,19 @@ export function registerAuditCommands(program: Command, io: AuditIo): Command {
   audit
     .command('replay')
     .description('replay blocks, re-derive validation codes and re-check every rule')
-    .requiredOption('--blocks <location>', 'peer store folder or blocks URL')
+    .requiredOption('--blocks <location>', BLOCKS_HELP)
+    .option('--channel <name>', CHANNEL_HELP)
     .option('--from <n>', 'first block whose findings are reported', integer)
     .option('--to <n>', 'last block', integer)
     .option('--checkpoint <dir>', 'LevelDB folder to continue from and update')
     .option('--workers <n>', 'worker threads for the signature checks, 0 for none (default: one per core but one, at least 1)', workerCount)
     .option('--json', 'print the report as JSON')
-    .action(async (o: { blocks: string; from?: number; to?: number; checkpoint?: string; workers?: number; json?: boolean }) => {
-      const report = await withBlocks(o.blocks, (source) =>
+    .action(async (o: { blocks: string; channel?: string; from?: number; to?: number; checkpoint?: string; workers?: number; json?: boolean }) => {
+      const report = await withBlocks(o, ({ source, state }) =>
         replay({
           source,
+          // a store's own state is compared with the replay's when the replay reaches its top
+          ...(state && o.to === undefined ? { compareWith: state } : {}),
           onProgress: progress,
           ...(o.from !== undefined ? { from: o.from } : {}),
           ...(o.to !== undefined ? { to: o.to } : {}),
@@ -89,21 +102,23 @@ export function registerAuditCommands(program: Command, io: AuditIo): Command {
   audit
     .command('state-at <block>')
     .description('the world state after a block, rebuilt from the blocks alone')
-    .requiredOption('--blocks <location>', 'peer store folder or blocks URL')
+    .requiredOption('--blocks <location>', BLOCKS_HELP)
+    .option('--channel <name>', CHANNEL_HELP)
     .option('--type <objectType>', 'only keys of this composite-key object type, e.g. consignment')
-    .action(async (block: string, o: { blocks: string; type?: string }) => {
-      const snapshot = await withBlocks(o.blocks, (source) => stateAt({ source, ...(o.type ? { objectType: o.type } : {}) }, integer(block)));
+    .action(async (block: string, o: { blocks: string; channel?: string; type?: string }) => {
+      const snapshot = await withBlocks(o, ({ source }) => stateAt({ source, ...(o.type ? { objectType: o.type } : {}) }, integer(block)));
       io.stdout(`${show(snapshot)}\n`);
     });
 
   audit
     .command('agreement <id>')
     .description('shares, access requests and purges under an agreement')
-    .requiredOption('--blocks <location>', 'peer store folder or blocks URL')
+    .requiredOption('--blocks <location>', BLOCKS_HELP)
+    .option('--channel <name>', CHANNEL_HELP)
     .option('--checkpoint <dir>', 'LevelDB folder to continue from and update')
     .option('--json', 'print JSON instead of a table')
-    .action(async (id: string, o: { blocks: string; checkpoint?: string; json?: boolean }) => {
-      const report = await withBlocks(o.blocks, (source) => agreementReport({ source, ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}) }, id));
+    .action(async (id: string, o: { blocks: string; channel?: string; checkpoint?: string; json?: boolean }) => {
+      const report = await withBlocks(o, ({ source }) => agreementReport({ source, ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}) }, id));
       io.stdout(`${o.json ? show(report) : formatAgreementReport(report)}\n`);
     });
   return audit;

@@ -8,7 +8,7 @@ import '../main/quiet-chaincode-logs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { blockSources } from '../audit/block-source';
-import { PeerStore } from '../ledger/embedded/storage';
+import { openBlockLocation } from '../audit/block-location';
 import { ApiError } from '../main/api-client';
 import { registerAuditCommands, type AuditIo } from './audit-commands';
 import { registerGatewayCommands, type CliIo } from './gateway-commands';
@@ -35,15 +35,9 @@ export function buildProgram(io: ProgramIo): Command {
     stderr: io.stderr,
     openBlocks:
       io.openBlocks ??
-      (async (location) => {
-        if (/^https?:\/\//.test(location)) {
-          const token = program.opts<{ token?: string }>().token;
-          return { source: blockSources.http(rawBlocksUrl(location), token ? { token } : {}), close: () => Promise.resolve() };
-        }
-        // A stopped peer's store, or a copy of it (a running peer holds its LevelDB lock).
-        const store = new PeerStore(location);
-        await store.open();
-        return { source: blockSources.store(store), close: () => store.close() };
+      ((location, channel) => {
+        const token = program.opts<{ token?: string }>().token;
+        return openBlockLocation(location, { ...(token ? { token } : {}), ...(channel !== undefined ? { channel } : {}) });
       }),
   });
   return program;

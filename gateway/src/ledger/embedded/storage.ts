@@ -125,8 +125,9 @@ export class PeerStore {
   readonly transient: Sub;
   readonly meta: Sub;
 
-  constructor(path: string) {
-    this.db = new Level<string, Uint8Array>(path, LEVEL_OPTIONS);
+  /** `createIfMissing: false` refuses a folder that holds no store instead of making one there */
+  constructor(path: string, options: { createIfMissing?: boolean } = {}) {
+    this.db = new Level<string, Uint8Array>(path, { ...LEVEL_OPTIONS, createIfMissing: options.createIfMissing ?? true });
     const sub = (name: string): Sub => makeSub(this.db, name);
     this.state = sub('state');
     this.pvt = sub('pvt');
