@@ -47,8 +47,13 @@ start_orderer() {
 # within seconds of the channel join. Private data of invalid transactions is
 # not pulled at commit: otherwise a rejected write into an implicit collection
 # stalls the holder's commits for pullRetryThreshold (60 s), as no other peer
-# has it. Clients may ping every 5 s (Fabric's default minimum is 60 s), so a
-# gateway finds a dead connection to its peer within seconds.
+# has it. Reconciliation (pulling missing private data from other peers of a
+# collection, every minute) is off: each member runs one peer and its data
+# lives only in its own implicit collection, so no other peer could ever
+# supply it, and every attempt logged "Empty membership" as an error. A
+# member that runs several peers turns it back on for them. Clients may ping
+# every 5 s (Fabric's default minimum is 60 s), so a gateway finds a dead
+# connection to its peer within seconds.
 start_peer() {
   member_vars "$1"
   local dir="$NET/peers/$PEER_NAME" tls="$ORG_DIR/peers/$PEER_NAME/tls"
@@ -71,6 +76,7 @@ start_peer() {
   CORE_PEER_GOSSIP_RECONNECTINTERVAL=2s \
   CORE_PEER_GOSSIP_PVTDATA_SKIPPULLINGINVALIDTRANSACTIONSDURINGCOMMIT=true \
   CORE_PEER_KEEPALIVE_MININTERVAL=5s \
+  CORE_PEER_GOSSIP_PVTDATA_RECONCILIATIONENABLED=false \
   CORE_PEER_FILESYSTEMPATH="$dir/data" \
   CORE_LEDGER_SNAPSHOTS_ROOTDIR="$dir/snapshots" \
   CORE_OPERATIONS_LISTENADDRESS="$HOST:$OPS_PORT" \

@@ -282,8 +282,9 @@ for (const name of TARGETS) {
           functions.set(tx.transactionId, tx.function);
           const decoded = decodeEnvelope(block.envelopes[i]!);
           if (decoded.chaincode !== 'customs-ledger') {
-            configOrLifecycle.push(`${n}:${decoded.chaincode || 'config'}:${tx.function}`);
-            assert.equal(tx.function, '');
+            configOrLifecycle.push(`${n}:${tx.function}`);
+            assert.equal(tx.function, decoded.chaincode === '' ? 'config' : `${decoded.chaincode}:${decoded.args[0]}`);
+            assert.match(tx.function, /^(config|_lifecycle:[A-Z][A-Za-z]+)$/);
           }
         });
       }

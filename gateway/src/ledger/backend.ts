@@ -83,7 +83,7 @@ export interface BlockInfo {
     validationCode: ValidationCode;
     creatorMspId: string;
     timestamp: string;
-    /** "contract:Function", or "" for config and lifecycle transactions */
+    /** "contract:Function"; "<chaincode>:<function>" for another chaincode's, e.g. "_lifecycle:CommitChaincodeDefinition"; "config" for a configuration transaction */
     function: string;
   }[];
 }

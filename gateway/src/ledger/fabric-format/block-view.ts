@@ -8,7 +8,20 @@ import type { BlockInfo, ContractEvent } from '../backend';
 import { blockHeaderHash, decodeBlock } from './block';
 import { decodeEnvelope } from './transaction';
 
-/** `chaincode`'s "contract:Function"; "" for config, lifecycle and other chaincodes' transactions. */
+/**
+ * A transaction's function as an auditor reads it: `chaincode`'s own
+ * "contract:Function"; another chaincode's as "<chaincode>:<function>" (e.g.
+ * "_lifecycle:ApproveChaincodeDefinitionForMyOrg"); "config" for a channel
+ * configuration transaction.
+ */
+export function functionOf(tx: { chaincode: string; args: readonly string[] }, chaincode: string): string {
+  if (tx.chaincode === chaincode) {
+    return tx.args[0] ?? '';
+  }
+  return tx.chaincode === '' ? 'config' : `${tx.chaincode}:${tx.args[0] ?? ''}`;
+}
+
+/** A block's header hashes and per-transaction facts (see functionOf for `function`). */
 export function blockInfoOf(bytes: Uint8Array, chaincode: string): BlockInfo {
   const block = decodeBlock(bytes);
   return {
@@ -23,7 +36,7 @@ export function blockInfoOf(bytes: Uint8Array, chaincode: string): BlockInfo {
         validationCode: block.validationCodes[i]!,
         creatorMspId: tx.creator.mspId,
         timestamp: tx.timestamp.toISOString(),
-        function: tx.chaincode === chaincode ? (tx.args[0] ?? '') : '',
+        function: functionOf(tx, chaincode),
       };
     }),
   };
