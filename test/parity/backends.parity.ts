@@ -19,6 +19,7 @@ import { makeLodgement, newTrader, sampleDeclaration, type Lodgement } from '../
 import { fabricAvailability, fabricRequired, restoreFabric } from '../support/parity-fabric';
 import { BE, DE, NL, TARGETS, openEmbedded, openFabric, type ParityTarget, type Role, type TargetName } from '../support/parity-targets';
 import { agreementJson, sharedPayload } from '../support/scenario';
+import { captureStdout, type StdoutCapture } from '../support/stdout-capture';
 
 const json = (o: unknown): Uint8Array => Buffer.from(JSON.stringify(o));
 const outcomes: Partial<Record<TargetName, Record<string, unknown>>> = {};
@@ -64,6 +65,7 @@ for (const name of TARGETS) {
     let signed: Lodgement;
     let unsigned: Lodgement;
     let started = 0;
+    let stdout: StdoutCapture | undefined;
 
     const target = (): ParityTarget => t!;
     const submit = async (msp: string, role: Role, contract: 'agreement' | 'consignment', fn: string, args: string[], extra: { transient?: Record<string, unknown>; endorsingOrgs?: string[] } = {}): Promise<SubmitResult> => {
@@ -102,11 +104,13 @@ for (const name of TARGETS) {
           this.skip();
         }
       }
+      stdout = captureStdout();
       t = name === 'embedded' ? await openEmbedded() : await openFabric(name);
       outcomes[name] = record;
       started = Date.now();
     });
     after(async () => {
+      stdout?.stop();
       if (started) {
         timings[name] = Date.now() - started;
       }
@@ -312,6 +316,12 @@ for (const name of TARGETS) {
         }
       }
       assert.deepEqual(report.findings, []);
+    });
+
+    it('prints nothing of the Fabric client libraries to stdout, refusals included', () => {
+      // fabric-common's winston logger writes "<time> - error: [Transaction]: ..." lines with stacks
+      const sdkLines = stdout!.matching(/ - (error|warn|info|debug): \[|^\s+at .*node_modules\/fabric-/);
+      assert.deepEqual(sdkLines.slice(0, 5), [], `${sdkLines.length} lines of the Fabric SDK on stdout`);
     });
   });
 }

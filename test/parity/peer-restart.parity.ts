@@ -23,7 +23,7 @@ import { createServer, FileTokenStore, type Role } from 'customs-ledger-gateway/
 import { backends, type LedgerBackend } from 'customs-ledger-gateway/dist/ledger';
 import type * as FabricModule from 'customs-ledger-gateway/dist/ledger/fabric';
 import { randomSalts, sampleDeclaration } from '../support/fixtures';
-import { ROOT, fabricAvailability, fabricRequired } from '../support/parity-fabric';
+import { ROOT, fabricAvailability, fabricRequired, logLinesOfThisRun } from '../support/parity-fabric';
 import { NL, PARITY_MEMBERS } from '../support/parity-targets';
 
 const run = promisify(execFile);
@@ -229,3 +229,18 @@ for (const clientName of ['fabric-gateway', 'fabric-network'] as const) {
     });
   });
 }
+
+describe('the Fabric nodes’ logs of this run', () => {
+  it('hold no private-data reconciliation error and no panic', async function () {
+    if (!(await fabricAvailability()).ok) {
+      if (fabricRequired) {
+        throw new Error('real Fabric is required (CUSTOMS_LEDGER_REQUIRE_FABRIC=1) but not available');
+      }
+      this.skip();
+    }
+    const noisy = Object.entries(logLinesOfThisRun()).flatMap(([file, lines]) =>
+      lines.filter((l) => /Failed to reconcile|reconciliation error|Empty membership|\bpanic\b/.test(l)).map((l) => `${file}: ${l}`),
+    );
+    assert.deepEqual(noisy.slice(0, 5), [], `${noisy.length} such lines`);
+  });
+});

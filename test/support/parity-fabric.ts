@@ -7,7 +7,7 @@
  * CUSTOMS_LEDGER_REQUIRE_FABRIC=1 turns an absent Fabric into a failure.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -35,6 +35,25 @@ function runningNodes(status: string): { running: number; total: number } {
   return { running: lines.filter((l) => /\srunning\s/.test(l)).length, total: lines.length };
 }
 
+const LOGS = join(ROOT, '.fabric', 'network');
+const logMarks = new Map<string, number>();
+
+/** Remembers how long each node's log is, so that a test can read what this run added. */
+function markLogs(): void {
+  for (const name of readdirSync(LOGS).filter((n) => n.endsWith('.log'))) {
+    logMarks.set(name, statSync(join(LOGS, name)).size);
+  }
+}
+
+/** The lines each node's log (orderer.log, peer-<MSP>.log) gained during this run, by file name. */
+export function logLinesOfThisRun(): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const name of readdirSync(LOGS).filter((n) => n.endsWith('.log'))) {
+    out[name] = readFileSync(join(LOGS, name)).subarray(logMarks.get(name) ?? 0).toString('utf8').split('\n');
+  }
+  return out;
+}
+
 let checked: Promise<FabricAvailability> | undefined;
 let startedHere = false;
 
@@ -57,6 +76,7 @@ async function check(): Promise<FabricAvailability> {
       await network('up', 180_000);
       timings.up = Date.now() - t;
     }
+    markLogs();
     const t = Date.now();
     await network('deploy', 300_000);
     timings.deploy = Date.now() - t;
