@@ -86,13 +86,15 @@ Application: &ApplicationDefaults
     Admins:  {Type: ImplicitMeta, Rule: "MAJORITY Admins"}
     # Changing a chaincode definition needs a majority of the authorities.
     LifecycleEndorsement: {Type: ImplicitMeta, Rule: "MAJORITY Endorsement"}
-    # Default endorsement policy of chaincodes: one authority's peer. The
-    # contracts raise it where data of another authority is touched
-    # (key-level policies on records, implicit collections validated against
-    # the holder's own Endorsement policy). A MAJORITY default would make
-    # every transaction, even lodging into one's own collection, need a
-    # second authority that cannot check the caller.
-    Endorsement: {Type: ImplicitMeta, Rule: "ANY Endorsement"}
+    # Default endorsement policy of chaincodes: a majority of the authorities'
+    # peers. Any member may run modified chaincode on its own peer, so a new
+    # public key, or one without a key-level policy, must not be writable by
+    # one authority alone: every other endorser runs the honest chaincode,
+    # which checks that the submitting client speaks for the organisation a
+    # document names. Keys owned by one authority carry key-level policies
+    # naming it; a transaction that writes only into an authority's implicit
+    # collection is validated against that authority's Endorsement alone.
+    Endorsement: {Type: ImplicitMeta, Rule: "MAJORITY Endorsement"}
   Capabilities: *ApplicationCapabilities
 
 Orderer: &OrdererDefaults

@@ -45,7 +45,7 @@ export async function buildAuditLedger(): Promise<AuditLedger> {
   const { dir, network } = await startNetwork();
   const b: Record<string, LedgerBackend> = { [NL]: backends.embedded(network, NL), [BE]: backends.embedded(network, BE), [DE]: backends.embedded(network, DE) };
   const wallets: AuditLedger['wallets'] = { [NL]: network.wallet(NL), [BE]: network.wallet(BE), [DE]: network.wallet(DE) };
-  const submit = (msp: string, role: 'officer' | 'admin', contract: 'agreement' | 'consignment', fn: string, args: string[], extra: { transient?: Record<string, Uint8Array>; endorsingOrgs?: string[] } = {}) =>
+  const submit = (msp: string, role: 'officer' | 'admin', contract: 'agreement' | 'consignment', fn: string, args: string[], extra: { transient?: Record<string, Uint8Array>; endorsingOrgs?: string[]; endorsement?: 'named' } = {}) =>
     b[msp]!.submit({ identity: wallets[msp]![role], contract, fn, args, ...extra });
 
   await submit(NL, 'admin', 'agreement', 'Propose', [agreementJson({ id: 'AGR-NL-BE', parties: [NL, BE], purposes: ['risk-assessment', 'enforcement'] })]);
@@ -62,7 +62,10 @@ export async function buildAuditLedger(): Promise<AuditLedger> {
   ]);
   const lodgeBy = [NL, NL, NL, BE];
   await Promise.all(
-    lodged.map((l, i) => submit(lodgeBy[i]!, 'officer', 'consignment', 'Lodge', l.args, { transient: { declaration: json(l.transient.declaration) } })),
+    lodged.map(async (l, i) => {
+      await submit(lodgeBy[i]!, 'officer', 'consignment', 'StoreDeclaration', l.args, { transient: { declaration: json(l.transient.declaration) }, endorsement: 'named' });
+      return submit(lodgeBy[i]!, 'officer', 'consignment', 'Lodge', l.args);
+    }),
   );
   const share = async (l: Lodgement, from: string, to: string, agreementId: string, categories: ('goods' | 'valuation')[], endorsingOrgs = [from, to]) =>
     JSON.parse(

@@ -9,6 +9,7 @@ import {
   type Declaration,
   type Salts,
 } from 'customs-ledger-chaincode/domain';
+import type { LedgerBackend, SubmitResult, WalletIdentity } from 'customs-ledger-gateway/dist/ledger/backend';
 import { CHANNEL } from './memory-ledger';
 
 let counter = 0;
@@ -62,7 +63,10 @@ export interface Lodgement {
   fieldRoot: string;
 }
 
-/** Builds Lodge's argument and transient data; signed by `trader` for `authority` unless trader is null. */
+/**
+ * Builds the argument of StoreDeclaration and Lodge and StoreDeclaration's
+ * transient data; signed by `trader` for `authority` unless trader is null.
+ */
 export async function makeLodgement(
   declaration: Declaration,
   authority: string,
@@ -87,6 +91,7 @@ export async function makeLodgement(
     ...publicPart,
     declarationHash: commitment.declarationHash,
     fieldRoot: commitment.fieldRoot,
+    fieldHashes: commitment.fieldHashes,
     trader: trader ? trader.address : null,
     traderSignature: signature,
   };
@@ -102,4 +107,21 @@ export async function makeLodgement(
 
 export function newTrader(): Wallet {
   return new Wallet(`0x${randomBytes(32).toString('hex')}`);
+}
+
+/**
+ * A lodgement's two transactions on a LedgerBackend: the private part into
+ * the authority's own implicit collection (its own peer alone), then the
+ * public record (endorsed as the chaincode policy needs).
+ */
+export async function lodgeOn(backend: LedgerBackend, identity: WalletIdentity, l: Lodgement): Promise<SubmitResult> {
+  await backend.submit({
+    identity,
+    contract: 'consignment',
+    fn: 'StoreDeclaration',
+    args: l.args,
+    transient: { declaration: Buffer.from(JSON.stringify(l.transient.declaration)) },
+    endorsement: 'named',
+  });
+  return backend.submit({ identity, contract: 'consignment', fn: 'Lodge', args: l.args });
 }

@@ -4,7 +4,7 @@
  * killed, printing "ok <ucr>" for every lodgement that committed.
  */
 import { backends, EmbeddedNetwork } from 'customs-ledger-gateway/dist/ledger';
-import { makeLodgement, sampleDeclaration } from './fixtures';
+import { lodgeOn, makeLodgement, sampleDeclaration } from './fixtures';
 
 async function main(): Promise<void> {
   const dataDir = process.argv[2];
@@ -18,13 +18,7 @@ async function main(): Promise<void> {
   const worker = async (): Promise<void> => {
     for (;;) {
       const l = await makeLodgement(sampleDeclaration(), 'NLCustomsMSP', null);
-      await backend.submit({
-        identity: officer,
-        contract: 'consignment',
-        fn: 'Lodge',
-        args: l.args,
-        transient: { declaration: Buffer.from(JSON.stringify(l.transient.declaration)) },
-      });
+      await lodgeOn(backend, officer, l);
       process.stdout.write(`ok ${l.declaration.ucr}\n`);
     }
   };

@@ -71,7 +71,7 @@ export class MemoryLedger {
   readonly history = new Map<string, HistoryEntry[]>();
   /** private data per organisation: msp -> collection\0key -> value */
   readonly privateData = new Map<string, Map<string, Stored>>();
-  readonly privateHashes = new Map<string, Uint8Array>();
+  readonly privateHashes = new Map<string, Stored>();
   readonly committed: CommittedTx[] = [];
   /** told about every commit, after it is applied */
   readonly commitListeners = new Set<(tx: CommittedTx) => void>();
@@ -214,7 +214,7 @@ export class MemoryLedger {
       if (w.value === null) {
         this.privateHashes.delete(id);
       } else {
-        this.privateHashes.set(id, createHash('sha256').update(w.value).digest());
+        this.privateHashes.set(id, { value: createHash('sha256').update(w.value).digest(), version });
       }
       for (const msp of this.identities.msps) {
         if (implicitMember(w.collection, msp)) {

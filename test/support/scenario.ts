@@ -57,8 +57,14 @@ export async function lodge(
   trader: Wallet | null = newTrader(),
 ): Promise<Lodgement> {
   const l = await makeLodgement(sampleDeclaration(overrides), msp, trader);
-  expectOk(await ledger.submit('consignment:Lodge', { msp, args: l.args, transient: l.transient }));
+  expectOk(await lodgeIn(ledger, msp, l));
   return l;
+}
+
+/** A lodgement's two transactions on the in-memory channel: StoreDeclaration, then (if it succeeded) Lodge. */
+export async function lodgeIn(ledger: MemoryLedger, msp: string, l: Lodgement, extra: { time?: Date } = {}): Promise<CallResult> {
+  const stored = await ledger.submit('consignment:StoreDeclaration', { msp, args: l.args, transient: l.transient, ...extra });
+  return stored.ok ? ledger.submit('consignment:Lodge', { msp, args: l.args, ...extra }) : stored;
 }
 
 /** The transient "shared" payload for the given categories of a lodgement. */

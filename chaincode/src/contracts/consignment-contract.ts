@@ -8,6 +8,7 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { z } from 'zod';
 import {
   CUSTOMS_RETENTION_YEARS,
+  DECLARATION_FIELDS,
   LedgerRuleError,
   PRIVATE_FIELDS,
   RECORD_STATUSES,
@@ -18,6 +19,7 @@ import {
   canonicalJson,
   categorySchema,
   commitDeclaration,
+  fieldRootOf,
   fieldsOfCategories,
   hashCanonical,
   leafHash,
@@ -34,6 +36,7 @@ import {
   type AccessRequest,
   type ConsignmentRecord,
   type DataCategory,
+  type DeclarationField,
   type Declaration,
   type PrivateDeclaration,
   type PrivateField,
@@ -59,7 +62,6 @@ import {
   peerMsp,
   readPrivate,
   readState,
-  requirePeerOf,
   requireRole,
   transientJson,
   txTime,
@@ -96,6 +98,7 @@ const lodgementSchema = z
     ...publicDeclarationSchema.shape,
     declarationHash: hex64,
     fieldRoot: hex64,
+    fieldHashes: z.strictObject(Object.fromEntries(DECLARATION_FIELDS.map((f) => [f, hex64])) as Record<DeclarationField, typeof hex64>),
     trader: z
       .string()
       .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte hex address')
@@ -132,15 +135,18 @@ export class ConsignmentContract extends Contract {
   }
 
   /**
-   * Lodges a declaration. Arguments: the public part with declarationHash,
-   * fieldRoot and the trader's address and EIP-712 signature (or nulls);
-   * transient "declaration": {fields: private part, salts: one per field}.
+   * The first of a lodgement's two transactions: stores the private part in
+   * the caller's own implicit collection, after checking it against the
+   * commitments the public record will carry. It touches nothing else, so
+   * Fabric validates it against the caller's own endorsement policy alone,
+   * and no other authority's peer ever receives the private part. Arguments
+   * as Lodge's; transient "declaration": {fields: private part, salts: one
+   * per field}. Storing the same declaration again is harmless.
    */
   @Transaction()
   @Returns('string')
-  public async Lodge(ctx: Context, lodgementJson: string): Promise<string> {
+  public async StoreDeclaration(ctx: Context, lodgementJson: string): Promise<string> {
     const caller = requireRole(ctx, 'officer');
-    requirePeerOf(ctx, caller);
     const lodgement = parseWith(lodgementSchema, jsonArg(lodgementJson, 'lodgement'), 'lodgement');
     const lodged = parseWith(lodgedPrivateSchema, transientJson(ctx, 'declaration'), 'transient.declaration');
     const fields = parsePrivateDeclaration(lodged.fields, 'transient.declaration.fields');
@@ -165,6 +171,49 @@ export class ConsignmentContract extends Contract {
         expected: commitment.fieldRoot,
       });
     }
+    const mismatched = DECLARATION_FIELDS.find((f) => commitment.fieldHashes[f] !== lodgement.fieldHashes[f]);
+    if (mismatched !== undefined) {
+      throw new LedgerRuleError('FIELD_ROOT_MISMATCH', `fieldHashes.${mismatched} is not the salted hash of that field`, {
+        field: `lodgement.fieldHashes.${mismatched}`,
+      });
+    }
+    const existing = await readState(ctx, key(ctx, CONSIGNMENT, lodgement.ucr), asRecord);
+    if (existing && (existing.declarationHash !== commitment.declarationHash || existing.originator !== caller.msp)) {
+      throw new LedgerRuleError('UCR_CONFLICT', `UCR ${lodgement.ucr} is already lodged with another declaration`, {
+        ucr: lodgement.ucr,
+        originator: existing.originator,
+      });
+    }
+    if (existing && existing.privatePurgedAt !== null) {
+      throw new LedgerRuleError('ALREADY_PURGED', `the declaration of ${existing.ucr} was purged and is not stored again`, { ucr: existing.ucr });
+    }
+    const stored: StoredDeclaration = { ucr: lodgement.ucr, fields, salts };
+    await ctx.stub.putPrivateData(implicitCollection(caller.msp), key(ctx, DECLARATION, lodgement.ucr), canonicalBytes(stored));
+    return canonicalJson({ ucr: lodgement.ucr, declarationHash: commitment.declarationHash, collection: implicitCollection(caller.msp) });
+  }
+
+  /**
+   * The second of a lodgement's two transactions: the public record, in the
+   * caller's name, with the commitments and the trader's signature. It needs
+   * the endorsement of more than one authority (the channel's chaincode
+   * policy), each of which checks everything here from public data alone,
+   * and it binds itself to the private part through that part's hash in the
+   * originator's implicit collection, which every peer holds. Argument: the
+   * public part with declarationHash, fieldRoot, fieldHashes and the
+   * trader's address and EIP-712 signature (or nulls).
+   */
+  @Transaction()
+  @Returns('string')
+  public async Lodge(ctx: Context, lodgementJson: string): Promise<string> {
+    const caller = requireRole(ctx, 'officer');
+    const lodgement = parseWith(lodgementSchema, jsonArg(lodgementJson, 'lodgement'), 'lodgement');
+    if (fieldRootOf(lodgement.fieldHashes) !== lodgement.fieldRoot) {
+      throw new LedgerRuleError('FIELD_ROOT_MISMATCH', 'fieldRoot is not the root of the salted field hashes', {
+        field: 'lodgement.fieldRoot',
+        expected: fieldRootOf(lodgement.fieldHashes),
+      });
+    }
+    const commitment = { declarationHash: lodgement.declarationHash, fieldRoot: lodgement.fieldRoot, fieldHashes: lodgement.fieldHashes };
     const version = 1;
     if (lodgement.trader !== null && lodgement.traderSignature !== null) {
       const facts = {
@@ -190,6 +239,13 @@ export class ConsignmentContract extends Contract {
       throw new LedgerRuleError('UCR_CONFLICT', `UCR ${lodgement.ucr} is already lodged with another declaration`, {
         ucr: lodgement.ucr,
         originator: existing.originator,
+      });
+    }
+    const privateHash = await ctx.stub.getPrivateDataHash(implicitCollection(caller.msp), key(ctx, DECLARATION, lodgement.ucr));
+    if (privateHash.length === 0) {
+      throw new LedgerRuleError('DECLARATION_NOT_STORED', `the private part of ${lodgement.ucr} is not in the collection of ${caller.msp}: store it first (StoreDeclaration)`, {
+        ucr: lodgement.ucr,
+        collection: implicitCollection(caller.msp),
       });
     }
     const now = txTime(ctx);
@@ -221,8 +277,6 @@ export class ConsignmentContract extends Contract {
       await ctx.stub.putState(indexKey, INDEX_VALUE);
       await ctx.stub.setStateValidationParameter(indexKey, owner);
     }
-    const stored: StoredDeclaration = { ucr: record.ucr, fields, salts };
-    await ctx.stub.putPrivateData(implicitCollection(caller.msp), key(ctx, DECLARATION, record.ucr), canonicalBytes(stored));
     emit(ctx, 'ConsignmentLodged', {
       ucr: record.ucr,
       originator: record.originator,
@@ -254,7 +308,6 @@ export class ConsignmentContract extends Contract {
   @Returns('string')
   public async UpdateStatus(ctx: Context, ucr: string, status: string, reason: string): Promise<string> {
     const caller = requireRole(ctx, 'officer');
-    requirePeerOf(ctx, caller);
     const next = parseWith(statusValue, status, 'status');
     const why = parseWith(reasonSchema, reason, 'reason');
     const record = await this._loadRecord(ctx, ucr);
@@ -301,7 +354,6 @@ export class ConsignmentContract extends Contract {
   ): Promise<string> {
     const caller = requireRole(ctx, 'officer');
     const to = parseWith(mspIdSchema, recipient, 'recipient');
-    requirePeerOf(ctx, caller, [to]);
     const why = parseWith(purposeSchema, purpose, 'purpose');
     const requested =
       categoriesJson === ''
@@ -378,7 +430,6 @@ export class ConsignmentContract extends Contract {
   @Returns('string')
   public async RequestAccess(ctx: Context, ucr: string, purpose: string): Promise<string> {
     const caller = requireRole(ctx, 'officer');
-    requirePeerOf(ctx, caller);
     const why = parseWith(purposeSchema, purpose, 'purpose');
     const record = await this._loadRecord(ctx, ucr);
     const now = txTime(ctx);
@@ -541,7 +592,6 @@ export class ConsignmentContract extends Contract {
   @Returns('string')
   public async Purge(ctx: Context, ucr: string, shareId: string): Promise<string> {
     const caller = requireRole(ctx, 'officer');
-    requirePeerOf(ctx, caller);
     const id = parseWith(ucrSchema, ucr, 'ucr');
     const sid = parseWith(shareIdSchema, shareId, 'shareId');
     const share = await readState(ctx, key(ctx, SHARE, id, sid), asShare);
@@ -588,7 +638,6 @@ export class ConsignmentContract extends Contract {
   @Returns('string')
   public async PurgeRecord(ctx: Context, ucr: string): Promise<string> {
     const caller = requireRole(ctx, 'officer');
-    requirePeerOf(ctx, caller);
     const record = await this._loadRecord(ctx, ucr);
     this._requireOriginator(record, caller);
     if (record.privatePurgedAt !== null) {

@@ -44,21 +44,6 @@ export function peerMsp(ctx: Context): string {
   return ctx.stub.getMspID();
 }
 
-/**
- * A write must be endorsed by the caller's own organisation's peer (or, for
- * the few writes that need a second organisation, by one of `alsoAllowed`):
- * another member's peer never acts on the caller's behalf alone.
- */
-export function requirePeerOf(ctx: Context, caller: Caller, alsoAllowed: readonly string[] = []): void {
-  const peer = peerMsp(ctx);
-  if (peer !== caller.msp && !alsoAllowed.includes(peer)) {
-    throw new LedgerRuleError('PEER_MISMATCH', `a write by ${caller.msp} cannot be endorsed by a peer of ${peer}`, {
-      caller: caller.msp,
-      peer,
-    });
-  }
-}
-
 /** Transaction time (the proposal's timestamp, the same on every endorser) as an ISO instant. */
 export function txTime(ctx: Context): string {
   return ctx.stub.getDateTimestamp().toISOString();

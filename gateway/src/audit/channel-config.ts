@@ -16,6 +16,8 @@ export type ImplicitRule = 'ANY' | 'ALL' | 'MAJORITY';
 export interface ChannelPolicies {
   /** /Channel/Application/LifecycleEndorsement when it is an implicit-meta policy, else null */
   lifecycleEndorsement: { rule: ImplicitRule; subPolicy: string } | null;
+  /** /Channel/Application/Endorsement, the chaincode's default endorsement policy, when implicit-meta, else null */
+  endorsement: { rule: ImplicitRule; subPolicy: string } | null;
   /** every application organisation's signature policies by name (SignaturePolicyEnvelope bytes), by MSP id */
   organisations: Map<string, Map<string, Uint8Array>>;
 }
@@ -52,33 +54,35 @@ export function readPolicies(config: common.Config | undefined): ChannelPolicies
     });
     organisations.set(mspIdOf(group, key), policies);
   });
-  let lifecycleEndorsement: ChannelPolicies['lifecycleEndorsement'] = null;
-  const lifecycle = application?.getPoliciesMap().get('LifecycleEndorsement')?.getPolicy();
-  if (lifecycle?.getType() === common.Policy.PolicyType.IMPLICIT_META) {
-    const meta = common.ImplicitMetaPolicy.deserializeBinary(lifecycle.getValue_asU8());
-    const rule = RULES[meta.getRule()];
-    if (rule) {
-      lifecycleEndorsement = { rule, subPolicy: meta.getSubPolicy() };
+  const implicitMeta = (name: string): ChannelPolicies['endorsement'] => {
+    const policy = application?.getPoliciesMap().get(name)?.getPolicy();
+    if (policy?.getType() !== common.Policy.PolicyType.IMPLICIT_META) {
+      return null;
     }
-  }
-  return { lifecycleEndorsement, organisations };
+    const meta = common.ImplicitMetaPolicy.deserializeBinary(policy.getValue_asU8());
+    const rule = RULES[meta.getRule()];
+    return rule ? { rule, subPolicy: meta.getSubPolicy() } : null;
+  };
+  return { lifecycleEndorsement: implicitMeta('LifecycleEndorsement'), endorsement: implicitMeta('Endorsement'), organisations };
 }
 
 const needed = (rule: ImplicitRule, n: number): number => (rule === 'ANY' ? 1 : rule === 'ALL' ? n : Math.floor(n / 2) + 1);
 
 /**
- * Whether endorsements satisfy the channel's LifecycleEndorsement. Without
- * such a policy in the configuration (the embedded ledger's genesis block
- * has none) Fabric's default applies: MAJORITY of the members' Endorsement,
- * an organisation's Endorsement being "a peer of the organisation" when it
- * defines none.
+ * Whether endorsements satisfy the channel's LifecycleEndorsement, or its
+ * Endorsement (the chaincode's endorsement policy: the definition refers to
+ * /Channel/Application/Endorsement). Without such a policy in the
+ * configuration Fabric's default applies: MAJORITY of the members'
+ * Endorsement, an organisation's Endorsement being "a peer of the
+ * organisation" when it defines none.
  */
-export function lifecycleEndorsementSatisfied(
+export function channelEndorsementSatisfied(
   policies: ChannelPolicies,
+  which: 'lifecycleEndorsement' | 'endorsement',
   members: readonly string[],
   endorsers: readonly Endorsing[],
 ): { satisfied: boolean; description: string } {
-  const { rule, subPolicy } = policies.lifecycleEndorsement ?? { rule: 'MAJORITY' as const, subPolicy: 'Endorsement' };
+  const { rule, subPolicy } = policies[which] ?? { rule: 'MAJORITY' as const, subPolicy: 'Endorsement' };
   let count = 0;
   for (const member of members) {
     const envelope = policies.organisations.get(member)?.get(subPolicy);

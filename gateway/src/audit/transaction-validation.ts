@@ -19,7 +19,7 @@
 import { common } from '@hyperledger/fabric-protos';
 import type { ValidationCode } from '../ledger/backend';
 import type { DecodedTransaction, NamespaceRwset } from '../ledger/fabric-format/transaction';
-import { lifecycleEndorsementSatisfied } from './channel-config';
+import { channelEndorsementSatisfied } from './channel-config';
 import type { ChannelTrust } from './channel-trust';
 import type { AuditRule } from './finding';
 import { compareKeys, type ReplayState, type Version } from './replay-state';
@@ -144,7 +144,7 @@ function checkLifecyclePolicies(tx: DecodedTransaction, ctx: ValidationContext, 
   const rw = tx.rwset;
   const publicWrites = rw.writes.length > 0 || rw.metadataWrites.length > 0;
   if (publicWrites || !writesSomething(rw)) {
-    const verdict = lifecycleEndorsementSatisfied(ctx.trust.policies, ctx.trust.members, endorsers);
+    const verdict = channelEndorsementSatisfied(ctx.trust.policies, 'lifecycleEndorsement', ctx.trust.members, endorsers);
     if (!verdict.satisfied) {
       return `the channel's LifecycleEndorsement needs ${verdict.description}, endorsed by ${endorserNames(endorsers)}`;
     }
@@ -184,10 +184,21 @@ async function checkPolicies(tx: DecodedTransaction, ctx: ValidationContext, end
       needsChaincodePolicy = true;
     }
   }
-  if ((needsChaincodePolicy || keys.length === 0) && !endorsers.some((e) => e.isPeer && ctx.trust.isMember(e.mspId))) {
-    return 'the chaincode policy needs a member peer\'s endorsement';
+  const collectionProblem = checkCollectionWrites(tx.rwset, endorsers);
+  if (collectionProblem !== undefined) {
+    return collectionProblem;
   }
-  return checkCollectionWrites(tx.rwset, endorsers);
+  // As Fabric's v20 validator: the chaincode policy applies to any public write without a key-level policy, and
+  // to a transaction for which no other policy was evaluated (no writes at all); a transaction that writes only
+  // keys with key-level policies and implicit collections is valid without it.
+  const collectionWrites = tx.rwset.collections.some((c) => c.hashedWrites.length > 0);
+  if (needsChaincodePolicy || (keys.length === 0 && !collectionWrites)) {
+    const verdict = channelEndorsementSatisfied(ctx.trust.policies, 'endorsement', ctx.trust.members, endorsers);
+    if (!verdict.satisfied) {
+      return `the chaincode policy needs ${verdict.description}, endorsed by ${endorserNames(endorsers)}`;
+    }
+  }
+  return undefined;
 }
 
 /** MVCC and phantom reads of every namespace, each against its own replayed versions. */

@@ -32,6 +32,14 @@ export interface SubmitRequest extends TransactionRequest {
    */
   endorsingOrgs?: string[];
   /**
+   * 'policy' (the default): besides the caller's own peer and `endorsingOrgs`,
+   * as many other members' peers as the chaincode policy needs (a majority),
+   * taken in turn and replaced when one cannot endorse. 'named': only those,
+   * for a transaction that writes into the caller's own implicit collection
+   * alone (see endorsement-plan.ts).
+   */
+  endorsement?: 'policy' | 'named';
+  /**
    * Told the transaction's id as soon as it is made, before anything is sent,
    * so that a caller whose own deadline runs out can still name it.
    */

@@ -1,10 +1,15 @@
 /**
  * Lodging a declaration: the gateway commits to it (declarationHash over the
- * canonical JSON, salted field hashes and their root), puts the public part
- * and the commitments in the transaction's argument and the private part
- * with its salts in transient data, so the private part never reaches a block.
+ * canonical JSON, salted field hashes and their root) and lodges it in two
+ * transactions. StoreDeclaration puts the private part with its salts, as
+ * transient data, into the authority's own implicit collection, endorsed by
+ * its own peer alone: no other authority ever receives it, and it never
+ * reaches a block. Lodge then writes the public part and the commitments,
+ * endorsed by a majority of the authorities, each checking what it can from
+ * public data and that the private part is stored (by its hash).
  */
 import {
+  LedgerRuleError,
   canonicalBytes,
   canonicalJson,
   commitDeclaration,
@@ -13,6 +18,7 @@ import {
   type Declaration,
   type Salts,
 } from 'customs-ledger-chaincode/domain';
+import { z } from 'zod';
 import type { WalletIdentity } from '../ledger/backend';
 import type { LedgerClient } from './ledger-client';
 import { answerParser, consignmentRecordSchema } from './ledger-views';
@@ -47,6 +53,7 @@ export interface Lodged {
 }
 
 const asRecord = answerParser(consignmentRecordSchema, 'record');
+const asStored = answerParser(z.strictObject({ ucr: z.string(), declarationHash: z.string(), collection: z.string() }), 'stored declaration');
 
 export class LodgementService {
   constructor(private readonly ledger: LedgerClient) {}
@@ -59,21 +66,34 @@ export class LodgementService {
       ...publicPart,
       declarationHash: commitment.declarationHash,
       fieldRoot: commitment.fieldRoot,
+      fieldHashes: commitment.fieldHashes,
       trader: input.trader?.address ?? null,
       traderSignature: input.trader?.signature ?? null,
     };
-    const committed = await this.ledger.submit(
-      {
-        identity: as,
-        contract: 'consignment',
-        fn: 'Lodge',
-        args: [canonicalJson(lodgement)],
+    const argument = canonicalJson(lodgement);
+    const lodge = { identity: as, contract: 'consignment' as const, fn: 'Lodge', args: [argument] };
+    // Lodge's checks of the public part run first, on the authority's own peer, so that a lodgement the
+    // ledger would refuse leaves nothing behind, not even the private part in the authority's own collection.
+    let lodged: ConsignmentRecord | undefined;
+    try {
+      lodged = await this.ledger.evaluate(lodge, asRecord);
+    } catch (err) {
+      if (!(err instanceof LedgerRuleError) || err.code !== 'DECLARATION_NOT_STORED') {
+        throw err;
+      }
+    }
+    // Both steps may be sent again safely: storing the same private part again changes nothing, and Lodge
+    // answers with the existing record for the same UCR, hash and originator (whose private part is stored).
+    if (lodged === undefined) {
+      const store = {
+        ...lodge,
+        fn: 'StoreDeclaration',
         transient: { declaration: canonicalBytes({ fields: privatePart, salts }) },
-      },
-      asRecord,
-      // Lodge answers with the existing record for the same UCR, hash and originator, so sending it again is safe.
-      true,
-    );
+        endorsement: 'named' as const,
+      };
+      await this.ledger.submit(store, asStored, true);
+    }
+    const committed = await this.ledger.submit(lodge, asRecord, true);
     const record = committed.value;
     return {
       record,

@@ -26,6 +26,8 @@ export interface ChannelPeer {
 export interface EmbeddedChannel {
   readonly channelId: string;
   readonly chaincode: ChaincodeDefinition;
+  /** the member organisations, sorted */
+  readonly members: readonly string[];
   /** throws when the organisation has no peer on the channel */
   peer(mspId: string): ChannelPeer;
   /** Hands a transaction's private writes to the transient store of every member peer of their collections. */

@@ -18,6 +18,7 @@ import {
 import { blockInfoOf, contractEventsOf } from '../fabric-format/block-view';
 import { buildEnvelope, buildProposal, type BuiltProposal } from '../fabric-format/transaction';
 import type { ChannelPeer, EmbeddedChannel } from './channel';
+import { endorsementPlanner, type EndorsementPlanner } from '../endorsement-plan';
 import { EndorsementRefused, type CommittedBlockEvent, type ProposalResult } from './peer';
 
 export interface EmbeddedBackendOptions {
@@ -29,6 +30,7 @@ export class EmbeddedBackend implements LedgerBackend {
   readonly kind = 'embedded' as const;
   private readonly peer: ChannelPeer;
   private readonly commitTimeoutMs: number;
+  private readonly planner: EndorsementPlanner;
 
   constructor(
     private readonly network: EmbeddedChannel,
@@ -37,6 +39,7 @@ export class EmbeddedBackend implements LedgerBackend {
   ) {
     this.peer = network.peer(mspId);
     this.commitTimeoutMs = options.commitTimeoutMs ?? 30_000;
+    this.planner = endorsementPlanner(network.members, network.chaincode.endorsementPolicy);
   }
 
   private proposal(request: TransactionRequest): BuiltProposal {
@@ -72,19 +75,36 @@ export class EmbeddedBackend implements LedgerBackend {
     return (await this.propose(this.peer, proposal, false, 'evaluate')).payload;
   }
 
-  async submit(request: SubmitRequest): Promise<SubmitResult> {
-    const proposal = this.proposal(request);
-    const orgs = [this.mspId, ...(request.endorsingOrgs ?? []).filter((o) => o !== this.mspId)];
-    const responses: ProposalResult[] = [];
-    for (const org of orgs) {
-      let peer: ChannelPeer;
+  /** Endorses on each plan's peers in turn until one set endorses; a chaincode refusal ends the search. */
+  private async endorse(request: SubmitRequest): Promise<{ proposal: BuiltProposal; responses: ProposalResult[] }> {
+    let last: unknown;
+    for (const orgs of this.planner.plans(this.mspId, request.endorsingOrgs ?? [], request.endorsement ?? 'policy')) {
+      const proposal = this.proposal(request);
+      request.onTransactionId?.(proposal.transactionId);
       try {
-        peer = this.network.peer(org);
-      } catch {
-        throw new LedgerError('endorse', `no peer of ${org} to endorse`, proposal.transactionId);
+        const responses: ProposalResult[] = [];
+        for (const org of orgs) {
+          let peer: ChannelPeer;
+          try {
+            peer = this.network.peer(org);
+          } catch {
+            throw new LedgerError('endorse', `no peer of ${org} to endorse`, proposal.transactionId);
+          }
+          responses.push(await this.propose(peer, proposal, true, 'endorse'));
+        }
+        return { proposal, responses };
+      } catch (err) {
+        if (err instanceof LedgerError && err.details.chaincodeMessage !== undefined) {
+          throw err;
+        }
+        last = err;
       }
-      responses.push(await this.propose(peer, proposal, true, 'endorse'));
     }
+    throw last;
+  }
+
+  async submit(request: SubmitRequest): Promise<SubmitResult> {
+    const { proposal, responses } = await this.endorse(request);
     const first = responses[0]!;
     const prp = Buffer.from(first.proposalResponsePayload!);
     if (responses.some((r) => !prp.equals(Buffer.from(r.proposalResponsePayload!)))) {

@@ -53,7 +53,7 @@ export class EmbeddedNetwork implements EmbeddedChannel {
     const chaincode: ChaincodeDefinition = {
       name: config.chaincode?.name ?? 'customs-ledger',
       version: config.chaincode?.version ?? '0.1.0',
-      endorsementPolicy: config.chaincode?.endorsementPolicy ?? 'any',
+      endorsementPolicy: config.chaincode?.endorsementPolicy ?? 'majority',
     };
     const orderer = new EmbeddedOrderer(
       join(config.dataDir, 'orderer'),

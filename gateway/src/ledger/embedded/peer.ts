@@ -201,8 +201,7 @@ export class EmbeddedPeer extends EventEmitter {
       getValidationParameter: async (key) => (await store.getState(key))?.validationParameter,
       isCollectionMember: (collection) => this.isMember(collection),
       getPrivate: (collection, key) => store.getPrivate(collection, key),
-      getPrivateHash: async (collection, key) =>
-        (await store.getPrivateHash(collection, sha256(Buffer.from(key, 'utf8')).toString('hex')))?.value,
+      getPrivateHash: (collection, key) => store.getPrivateHash(collection, sha256(Buffer.from(key, 'utf8')).toString('hex')),
       privateRange: (collection, start, end) => store.rangePrivate(collection, start, end),
       getPrivateValidationParameter: () => Promise.resolve(undefined),
       history: (key) => store.history_(key),
@@ -331,15 +330,25 @@ export class EmbeddedPeer extends EventEmitter {
         needsChaincodePolicy = true;
       }
     }
-    if ((needsChaincodePolicy || writtenKeys.size === 0) && !chaincodePolicySatisfied(this.chaincode.endorsementPolicy, this.membership.mspIds, endorsers)) {
-      return 'ENDORSEMENT_POLICY_FAILURE';
-    }
     // A write or purge in an organisation's implicit collection needs that organisation's endorsement.
+    let collectionWrites = false;
     for (const c of tx.rwset.collections) {
       const owner = implicitOwner(c.collection);
-      if (c.hashedWrites.length > 0 && (owner === undefined || !endorsers.some((e) => e.mspId === owner && e.isPeer))) {
-        return 'ENDORSEMENT_POLICY_FAILURE';
+      if (c.hashedWrites.length > 0) {
+        collectionWrites = true;
+        if (owner === undefined || !endorsers.some((e) => e.mspId === owner && e.isPeer)) {
+          return 'ENDORSEMENT_POLICY_FAILURE';
+        }
       }
+    }
+    // As Fabric's v20 validator: the chaincode policy applies to any public write without a key-level policy,
+    // and to a transaction for which no other policy was evaluated; writes only into implicit collections and
+    // keys with key-level policies are valid without it.
+    if (
+      (needsChaincodePolicy || (writtenKeys.size === 0 && !collectionWrites)) &&
+      !chaincodePolicySatisfied(this.chaincode.endorsementPolicy, this.membership.mspIds, endorsers)
+    ) {
+      return 'ENDORSEMENT_POLICY_FAILURE';
     }
     // MVCC: every read must still be at the version the endorser saw.
     for (const read of tx.rwset.reads) {

@@ -4,6 +4,7 @@
  * endorsed a transaction.
  */
 import { common, msp } from '@hyperledger/fabric-protos';
+import { requiredEndorsers, type ChaincodePolicyRule } from '../endorsement-plan';
 
 export interface Endorser {
   mspId: string;
@@ -77,10 +78,10 @@ export function policyOrganisations(envelopeBytes: Uint8Array): string[] {
   }
 }
 
-export type ChaincodePolicy = 'any' | 'majority' | 'all';
+export type ChaincodePolicy = ChaincodePolicyRule;
 
+/** The chaincode policy as an implicit-meta rule over the members' peers (each member's Endorsement: one of its peers). */
 export function chaincodePolicySatisfied(policy: ChaincodePolicy, members: readonly string[], endorsers: readonly Endorser[]): boolean {
   const endorsing = new Set(endorsers.filter((e) => e.isPeer && members.includes(e.mspId)).map((e) => e.mspId));
-  const needed = policy === 'any' ? 1 : policy === 'all' ? members.length : Math.floor(members.length / 2) + 1;
-  return endorsing.size >= needed;
+  return endorsing.size >= requiredEndorsers(policy, members.length);
 }

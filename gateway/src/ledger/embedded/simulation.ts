@@ -41,7 +41,8 @@ export interface StateReader {
   getValidationParameter(key: string): Promise<Uint8Array | undefined>;
   isCollectionMember(collection: string): boolean;
   getPrivate(collection: string, key: string): Promise<VersionedValue | undefined>;
-  getPrivateHash(collection: string, key: string): Promise<Uint8Array | undefined>;
+  /** the hash of a private value and its version, as every peer of the channel holds it */
+  getPrivateHash(collection: string, key: string): Promise<VersionedValue | undefined>;
   privateRange(collection: string, start: string, end: string): Promise<(VersionedValue & { key: string })[]>;
   getPrivateValidationParameter(collection: string, key: string): Promise<Uint8Array | undefined>;
   history(key: string): Promise<HistoryEntry[]>;
@@ -271,11 +272,13 @@ export class SimulationStub {
     return found ? toBuffer(found.value) : Buffer.alloc(0);
   }
 
+  /** Any peer may read a private value's hash; like a read of the value, it is a hashed read of the rwset (MVCC-checked at commit). */
   async getPrivateDataHash(collection: string, key: string): Promise<Buffer> {
     this.checkCollection(collection);
     this.checkKey(key);
     const hash = await this.state.getPrivateHash(collection, key);
-    return hash ? toBuffer(hash) : Buffer.alloc(0);
+    this.recordPrivateRead(collection, key, hash?.version ?? null);
+    return hash ? toBuffer(hash.value) : Buffer.alloc(0);
   }
 
   putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {

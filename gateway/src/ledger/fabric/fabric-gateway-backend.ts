@@ -11,7 +11,7 @@
  * new one: the gateway answers again as soon as its peer is back.
  */
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { connect, hash, type Gateway, type Network, type Transaction } from '@hyperledger/fabric-gateway';
 import {
   LedgerError,
   type ContractEvent,
@@ -26,7 +26,8 @@ import { contractEventsOf } from '../fabric-format/block-view';
 import { QsccLedger } from './qscc-ledger';
 import { readerIdentity, type FabricBackendConfig } from './config';
 import { messageOf, refusalError } from './errors';
-import { peerOf, type FabricPeer } from './material';
+import { FABRIC_CHAINCODE_POLICY, peerOf, type FabricPeer } from './material';
+import { endorsementPlanner, type EndorsementPlanner } from '../endorsement-plan';
 import { PEER_CHANNEL_OPTIONS, PeerLink } from './peer-link';
 import { Qscc } from './qscc';
 import { lowSSigner } from './signer';
@@ -48,6 +49,7 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
   readonly mspId: string;
   private client: grpc.Client;
   private readonly link: PeerLink;
+  private readonly planner: EndorsementPlanner;
   private readonly gateways = new Map<string, Gateway>();
   protected readonly qscc: Qscc;
   protected readonly chaincode: string;
@@ -62,6 +64,7 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
     this.commitTimeoutMs = config.commitTimeoutMs ?? 60_000;
     const own = peerOf(config.material, config.mspId);
     this.client = dial(own);
+    this.planner = endorsementPlanner(config.material.peers.map((p) => p.mspId), FABRIC_CHAINCODE_POLICY);
     this.link = new PeerLink(this.mspId, () => {
       this.closeGateways();
       this.client.close();
@@ -109,21 +112,33 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
     }
   }
 
-  async submit(request: SubmitRequest): Promise<SubmitResult> {
+  /** Endorses on each plan's organisations in turn until one set endorses; a chaincode refusal or an unreachable own peer ends the search. */
+  private async endorse(request: SubmitRequest): Promise<{ transaction: Transaction; transactionId: string }> {
     const contract = this.network(request.identity).getContract(this.chaincode, request.contract);
-    const proposal = contract.newProposal(request.fn, {
-      arguments: request.args,
-      ...(request.transient ? { transientData: request.transient } : {}),
-      endorsingOrganizations: [this.mspId, ...(request.endorsingOrgs ?? []).filter((o) => o !== this.mspId)],
-    });
-    const transactionId = proposal.getTransactionId();
-    request.onTransactionId?.(transactionId);
-    let transaction;
-    try {
-      transaction = await this.link.run(() => proposal.endorse());
-    } catch (err) {
-      throw refusalError('endorse', err, transactionId, this.mspId);
+    let last: unknown;
+    for (const orgs of this.planner.plans(this.mspId, request.endorsingOrgs ?? [], request.endorsement ?? 'policy')) {
+      const proposal = contract.newProposal(request.fn, {
+        arguments: request.args,
+        ...(request.transient ? { transientData: request.transient } : {}),
+        endorsingOrganizations: orgs,
+      });
+      const transactionId = proposal.getTransactionId();
+      request.onTransactionId?.(transactionId);
+      try {
+        return { transaction: await this.link.run(() => proposal.endorse()), transactionId };
+      } catch (err) {
+        const refused = refusalError('endorse', err, transactionId, this.mspId);
+        if (refused.details.chaincodeMessage !== undefined || refused.stage === 'connect') {
+          throw refused;
+        }
+        last = refused;
+      }
     }
+    throw last;
+  }
+
+  async submit(request: SubmitRequest): Promise<SubmitResult> {
+    const { transaction, transactionId } = await this.endorse(request);
     let commit;
     try {
       // once sent, the transaction may be ordered even if the peer then goes away: its outcome is unknown

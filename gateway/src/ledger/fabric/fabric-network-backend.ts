@@ -31,7 +31,8 @@ import { contractEventsOf } from '../fabric-format/block-view';
 import { QsccLedger } from './qscc-ledger';
 import { readerIdentity, type FabricBackendConfig } from './config';
 import { chaincodeMessageOf, messageOf, refusalError } from './errors';
-import { connectionProfile } from './material';
+import { FABRIC_CHAINCODE_POLICY, connectionProfile } from './material';
+import { endorsementPlanner, type EndorsementPlanner } from '../endorsement-plan';
 import { PeerLink, isUnreachable } from './peer-link';
 import { Qscc } from './qscc';
 import { lowSSigner } from './signer';
@@ -67,6 +68,7 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
   protected readonly chaincode: string;
   private readonly channel: string;
   private readonly link: PeerLink;
+  private readonly planner: EndorsementPlanner;
 
   constructor(private readonly config: FabricBackendConfig) {
     super();
@@ -75,6 +77,7 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
     this.channel = config.material.channel;
     routeSdkLog(config.logger);
     this.link = new PeerLink(this.mspId, () => this.disconnectAll());
+    this.planner = endorsementPlanner(config.material.peers.map((p) => p.mspId), FABRIC_CHAINCODE_POLICY);
     this.qscc = new Qscc(
       (fn, args) =>
         this.link.run(async () => {
@@ -166,13 +169,29 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
 
   async submit(request: SubmitRequest): Promise<SubmitResult> {
     const { contract } = await this.contract(request);
+    let last: unknown;
+    for (const orgs of this.planner.plans(this.mspId, request.endorsingOrgs ?? [], request.endorsement ?? 'policy')) {
+      try {
+        return await this.submitEndorsedBy(contract, request, orgs);
+      } catch (err) {
+        // another set of witnesses is worth trying only when nothing may have been ordered
+        if (!(err instanceof LedgerError) || err.stage !== 'endorse' || err.details.chaincodeMessage !== undefined) {
+          throw err;
+        }
+        last = err;
+      }
+    }
+    throw last;
+  }
+
+  private async submitEndorsedBy(contract: Contract, request: SubmitRequest, orgs: string[]): Promise<SubmitResult> {
     const tx = contract.createTransaction(request.fn);
     const transactionId = tx.getTransactionId();
     request.onTransactionId?.(transactionId);
     if (request.transient) {
       tx.setTransient(toBuffers(request.transient));
     }
-    tx.setEndorsingOrganizations(this.mspId, ...(request.endorsingOrgs ?? []).filter((o) => o !== this.mspId));
+    tx.setEndorsingOrganizations(...orgs);
     let payload: Buffer;
     try {
       payload = await this.link.run(() => tx.submit(...request.args));
@@ -192,6 +211,9 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
         // fabric-network adds the endorsements to any error raised after endorsement: the transaction
         // may have been ordered (the commit event stream broke, say), so its outcome is unknown
         throw new LedgerError('commit', `no commit status of ${transactionId}: ${messageOf(raised)}`, transactionId, { cause: raised });
+      }
+      if (err instanceof LedgerError) {
+        throw err;
       }
       throw refusalError('endorse', err, transactionId, this.mspId);
     }

@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MEMBERS_FILE, loadMembers } from '../../config/members';
 import { PEER_CHANNEL_OPTIONS } from './peer-link';
+import type { ChaincodePolicyRule } from '../endorsement-plan';
 
 /** .fabric/network of this checkout. */
 export const DEFAULT_FABRIC_NETWORK_DIR = resolve(__dirname, '../../../../.fabric/network');
@@ -24,6 +25,13 @@ export interface FabricPeer {
   caCertificatePem: string;
   caPrivateKeyPem: string;
 }
+
+/**
+ * The chaincode's endorsement policy on the network of scripts/network.sh:
+ * its definition takes the channel's /Channel/Application/Endorsement,
+ * "MAJORITY Endorsement" (scripts/network/render-config.sh).
+ */
+export const FABRIC_CHAINCODE_POLICY: ChaincodePolicyRule = 'majority';
 
 export interface FabricNetworkMaterial {
   channel: string;

@@ -3,7 +3,7 @@ import { fieldsOfCategories, type ConsignmentRecord, type RecordView, type Share
 import { MemoryLedger } from '../../../support/memory-ledger';
 import { BE, DE, NL, testIdentities } from '../../../support/identities';
 import { makeLodgement, newTrader, sampleDeclaration } from '../../../support/fixtures';
-import { expectOk, lodge, makeAgreement, share } from '../../../support/scenario';
+import { expectOk, lodge, lodgeIn, makeAgreement, share } from '../../../support/scenario';
 
 describe('ConsignmentContract', () => {
   let ledger: MemoryLedger;
@@ -50,9 +50,9 @@ describe('ConsignmentContract', () => {
 
     it('is idempotent for the same UCR and hash: nothing is written the second time', async () => {
       const l = await makeLodgement(sampleDeclaration(), NL, newTrader());
-      const first = expectOk(await ledger.submit('consignment:Lodge', { msp: NL, args: l.args, transient: l.transient })) as ConsignmentRecord;
+      const first = expectOk(await lodgeIn(ledger, NL, l)) as ConsignmentRecord;
       const before = ledger.fingerprint();
-      const again = await ledger.evaluate('consignment:Lodge', { msp: NL, args: l.args, transient: l.transient });
+      const again = await ledger.evaluate('consignment:Lodge', { msp: NL, args: l.args });
       assert.deepEqual(JSON.parse(again.payload), first);
       assert.deepEqual(again.rwset?.writes, []);
       assert.equal(ledger.fingerprint(), before);

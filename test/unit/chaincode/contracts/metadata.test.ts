@@ -32,7 +32,7 @@ describe('contract metadata snapshot', () => {
       metadata.contracts[c]!.transactions.map((t) => `${t.name}${t.tag?.includes('SUBMIT') || t.tag?.includes('submitTx') ? '' : '?'}`).sort();
     assert.deepEqual(list('agreement'), ['Accept', 'Get?', 'List?', 'Propose', 'Resume', 'Suspend', 'Terminate']);
     assert.deepEqual(list('consignment'), [
-      'AgreementActivity?', 'Get?', 'History?', 'List?', 'Lodge', 'Purge', 'PurgeRecord', 'RequestAccess', 'Share', 'Shares?', 'UpdateStatus',
+      'AgreementActivity?', 'Get?', 'History?', 'List?', 'Lodge', 'Purge', 'PurgeRecord', 'RequestAccess', 'Share', 'Shares?', 'StoreDeclaration', 'UpdateStatus',
     ]);
   });
 });

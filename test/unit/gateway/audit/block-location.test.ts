@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { backends, EmbeddedNetwork } from 'customs-ledger-gateway/dist/ledger';
 import { PeerStore } from 'customs-ledger-gateway/dist/ledger/embedded/storage';
 import { folderDigest, runCli } from '../../../support/cli-process';
-import { makeLodgement, sampleDeclaration } from '../../../support/fixtures';
+import { lodgeOn, makeLodgement, sampleDeclaration } from '../../../support/fixtures';
 import { scratchDir } from '../../../support/scratch-dir';
 
 const NL = 'NLCustomsMSP';
@@ -25,13 +25,7 @@ describe('audit replay --blocks on folders', function () {
     const backend = backends.embedded(network, NL);
     for (let i = 0; i < 3; i++) {
       const l = await makeLodgement(sampleDeclaration(), NL, null);
-      await backend.submit({
-        identity: network.wallet(NL).officer,
-        contract: 'consignment',
-        fn: 'Lodge',
-        args: l.args,
-        transient: { declaration: Buffer.from(JSON.stringify(l.transient.declaration)) },
-      });
+      await lodgeOn(backend, network.wallet(NL).officer, l);
     }
     await network.close();
     store = join(dir.path, 'net', 'peers', NL);

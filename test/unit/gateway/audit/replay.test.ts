@@ -167,7 +167,7 @@ describe('auditor replay of the whole ledger', function () {
       forgeNamespacesEnvelope({
         channelId: CHANNEL_ID,
         creator: await ledger.signer(msp, 'admin1'),
-        endorsers: [await ledger.signer(msp, 'peer0')],
+        endorsers: [await ledger.signer(msp, 'peer0'), await ledger.signer(msp === DE ? BE : DE, 'peer0')],
         chaincode: '_lifecycle',
         args: ['ApproveChaincodeDefinitionForMyOrg'],
         namespaces: [
@@ -189,7 +189,7 @@ describe('auditor replay of the whole ledger', function () {
       forgeNamespacesEnvelope({
         channelId: CHANNEL_ID,
         creator: await ledger.signer(NL, 'officer1'),
-        endorsers: [await ledger.signer(NL, 'peer0')],
+        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
         chaincode: 'customs-ledger',
         args: ['consignment:Get', 'X'],
         namespaces: [
@@ -335,7 +335,7 @@ describe('auditor replay of the whole ledger', function () {
       const { findings } = await forged({
         channelId: CHANNEL_ID,
         creator: await ledger.signer(NL, 'officer1'),
-        endorsers: [await ledger.signer(NL, 'peer0')],
+        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
         args: ['consignment:Lodge', signedByOther.args[0]!],
         rwset: (txId) => {
           const now = new Date().toISOString();
@@ -357,7 +357,7 @@ describe('auditor replay of the whole ledger', function () {
         timestamp: at,
         channelId: CHANNEL_ID,
         creator: await ledger.signer(BE, 'officer1'),
-        endorsers: [await ledger.signer(BE, 'peer0')],
+        endorsers: [await ledger.signer(BE, 'peer0'), await ledger.signer(DE, 'peer0')],
         args: ['consignment:Purge', share.ucr, share.shareId],
         rwset: (txId) => ({
           ...emptyRwset(),
@@ -383,7 +383,7 @@ describe('auditor replay of the whole ledger', function () {
       const { envelope } = forgeEnvelope({
         channelId: CHANNEL_ID,
         creator: await ledger.signer(NL, 'officer1'),
-        endorsers: [await ledger.signer(NL, 'peer0')],
+        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
         args: ['consignment:Lodge', lodgement.args[0]!],
         rwset: (txId) => {
           const now = new Date().toISOString();

@@ -186,12 +186,18 @@ describe('gateway: lodge, get and verify', function () {
       expectStatus(await client(gws.NL).post('/consignments', { declaration }, 'officer'), 201);
     });
 
-    it('gives up after three conflicting attempts with 409 and writes nothing', async () => {
+    it('gives up after three conflicting attempts with 409 and writes no record, only the private part in the own collection', async () => {
       gws.ledger.faults!.conflict('consignment:Lodge', 3, 'PHANTOM_READ_CONFLICT');
-      const before = await gws.ledger.fingerprint();
-      const body = expectStatus(await client(gws.NL).post('/consignments', { declaration: sampleDeclaration() }, 'officer'), 409);
+      const declaration = sampleDeclaration();
+      const committedBefore = gws.ledger.memory!.committed.length;
+      const body = expectStatus(await client(gws.NL).post('/consignments', { declaration }, 'officer'), 409);
       assert.equal((body.error as { code: string }).code, 'LEDGER_CONFLICT');
-      assert.equal(await gws.ledger.fingerprint(), before);
+      const written = gws.ledger.memory!.committed.slice(committedBefore);
+      assert.deepEqual(written.map((tx) => tx.fn), ['consignment:StoreDeclaration'], 'only the private part was stored');
+      assert.deepEqual(written[0]!.rwset.writes, [], 'and no public key was written');
+      expectStatus(await client(gws.NL).get(`/consignments/${declaration.ucr}`, 'officer'), 404);
+      // sending it again lodges it, reusing nothing but what the same declaration stores anyway
+      expectStatus(await client(gws.NL).post('/consignments', { declaration }, 'officer'), 201);
     });
   });
 });

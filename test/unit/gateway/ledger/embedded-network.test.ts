@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RecordView, ShareRecord } from 'customs-ledger-chaincode/domain';
 import { backends, EmbeddedNetwork, LedgerError, type LedgerBackend, type WalletIdentity } from 'customs-ledger-gateway/dist/ledger';
 import { decodeBlock } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
-import { makeLodgement, newTrader, sampleDeclaration, type Lodgement } from '../../../support/fixtures';
+import { lodgeOn, makeLodgement, newTrader, sampleDeclaration, type Lodgement } from '../../../support/fixtures';
 import { agreementJson, sharedPayload } from '../../../support/scenario';
 
 const NL = 'NLCustomsMSP';
@@ -41,7 +41,7 @@ describe('embedded network (execute–order–validate on LevelDB)', function ()
   });
 
   const lodge = async (l: Lodgement) =>
-    nl.submit({ identity: wallets[NL]!.officer, contract: 'consignment', fn: 'Lodge', args: l.args, transient: { declaration: json(l.transient.declaration) } });
+    lodgeOn(nl, wallets[NL]!.officer, l);
   const get = async (backend: LedgerBackend, msp: string, ucr: string) =>
     JSON.parse((await backend.evaluate({ identity: wallets[msp]!.officer, contract: 'consignment', fn: 'Get', args: [ucr] })).toString()) as RecordView;
 
@@ -98,7 +98,7 @@ describe('embedded network (execute–order–validate on LevelDB)', function ()
     assert.equal((await get(de, DE, lodged.declaration.ucr)).private, null);
   });
 
-  it('refuses a share endorsed by the originator alone: the recipient\'s collection needs the recipient', async () => {
+  it('refuses a share endorsed by the originator and a third authority: the recipient\'s collection needs the recipient', async () => {
     await assert.rejects(
       nl.submit({
         identity: wallets[NL]!.officer,
@@ -106,6 +106,8 @@ describe('embedded network (execute–order–validate on LevelDB)', function ()
         fn: 'Share',
         args: [lodged.declaration.ucr, BE, 'AGR-NL-BE', 'risk-assessment', ''],
         transient: { shared: json(sharedPayload(lodged, ['goods', 'valuation'])) },
+        endorsingOrgs: [DE],
+        endorsement: 'named',
       }),
       (err: unknown) => err instanceof LedgerError && err.stage === 'commit' && err.details.validationCode === 'ENDORSEMENT_POLICY_FAILURE',
     );

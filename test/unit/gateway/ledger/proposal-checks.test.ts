@@ -6,7 +6,7 @@ import type { RecordView } from 'customs-ledger-chaincode/domain';
 import { backends, EmbeddedNetwork, type WalletIdentity } from 'customs-ledger-gateway/dist/ledger';
 import { EndorsementRefused } from 'customs-ledger-gateway/dist/ledger/embedded/peer';
 import { buildProposal } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
-import { makeLodgement, newTrader, sampleDeclaration } from '../../../support/fixtures';
+import { lodgeOn, makeLodgement, newTrader, sampleDeclaration } from '../../../support/fixtures';
 
 const NL = 'NLCustomsMSP';
 const BE = 'BECustomsMSP';
@@ -31,13 +31,7 @@ describe('an embedded peer checks every proposal it answers', function () {
     be = network.wallet(BE);
     const lodgement = await makeLodgement(sampleDeclaration(), NL, newTrader());
     ucr = lodgement.declaration.ucr;
-    await backends.embedded(network, NL).submit({
-      identity: nl.officer,
-      contract: 'consignment',
-      fn: 'Lodge',
-      args: lodgement.args,
-      transient: { declaration: Buffer.from(JSON.stringify(lodgement.transient.declaration)) },
-    });
+    await lodgeOn(backends.embedded(network, NL), nl.officer, lodgement);
   });
   after(async () => {
     await network.close();

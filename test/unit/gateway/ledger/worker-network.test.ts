@@ -6,13 +6,12 @@ import type { RecordView } from 'customs-ledger-chaincode/domain';
 import { backends, EmbeddedNetwork, LedgerError, WorkerNetwork, type LedgerBackend, type WalletIdentity } from 'customs-ledger-gateway/dist/ledger';
 import { buildProposal } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
 import { EndorsementRefused } from 'customs-ledger-gateway/dist/ledger/embedded/peer';
-import { makeLodgement, newTrader, sampleDeclaration } from '../../../support/fixtures';
+import { lodgeOn, makeLodgement, newTrader, sampleDeclaration } from '../../../support/fixtures';
 
 const NL = 'NLCustomsMSP';
 const BE = 'BECustomsMSP';
 const DE = 'DECustomsMSP';
 
-const json = (o: unknown): Uint8Array => Buffer.from(JSON.stringify(o));
 
 describe('embedded network in its own thread (WorkerNetwork)', function () {
   this.timeout(60_000);
@@ -35,7 +34,7 @@ describe('embedded network in its own thread (WorkerNetwork)', function () {
   const ucr = sampleDeclaration().ucr;
   const lodge = async (office = 'NLRTM') => {
     const l = await makeLodgement(sampleDeclaration({ ucr, office }), NL, newTrader());
-    return nl.submit({ identity: wallet.officer, contract: 'consignment', fn: 'Lodge', args: l.args, transient: { declaration: json(l.transient.declaration) } });
+    return lodgeOn(nl, wallet.officer, l);
   };
 
   it('lodges and reads back through the thread, and every peer commits the block', async () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { rm } from 'node:fs/promises';
 import { Wallet } from 'ethers';
-import { splitDeclaration, type Declaration } from 'customs-ledger-chaincode/domain';
+import { commitDeclaration, splitDeclaration, type Declaration } from 'customs-ledger-chaincode/domain';
 import { backends, type EmbeddedNetwork, type LedgerBackend } from 'customs-ledger-gateway/dist/ledger';
 import { blockSources } from 'customs-ledger-gateway/dist/audit';
 import {
@@ -20,7 +20,7 @@ import {
   type SignedDeclaration,
 } from 'customs-ledger-gateway/dist/trader';
 import { CHANNEL_ID, NL, startNetwork } from '../../../support/audit-ledger';
-import { sampleDeclaration } from '../../../support/fixtures';
+import { lodgeOn, sampleDeclaration } from '../../../support/fixtures';
 
 describe('trader integrity proofs', function () {
   this.timeout(60_000);
@@ -33,13 +33,13 @@ describe('trader integrity proofs', function () {
 
   const lodge = async (s: SignedDeclaration, commitment: { declarationHash: string; fieldRoot: string }): Promise<void> => {
     const { publicPart, privatePart } = splitDeclaration(s.declaration);
-    const facts = { declarationHash: commitment.declarationHash, fieldRoot: commitment.fieldRoot };
-    await nl.submit({
-      identity: network.wallet(NL).officer,
-      contract: 'consignment',
-      fn: 'Lodge',
+    const facts = { declarationHash: commitment.declarationHash, fieldRoot: commitment.fieldRoot, fieldHashes: commitDeclaration(s.declaration, s.salts).fieldHashes };
+    await lodgeOn(nl, network.wallet(NL).officer, {
+      declaration: s.declaration,
+      salts: s.salts,
       args: [JSON.stringify({ ...publicPart, ...facts, trader: s.trader, traderSignature: s.signature })],
-      transient: { declaration: Buffer.from(JSON.stringify({ fields: privatePart, salts: s.salts })) },
+      transient: { declaration: { fields: privatePart, salts: s.salts } },
+      ...facts,
     });
   };
 
@@ -52,7 +52,6 @@ describe('trader integrity proofs', function () {
     assert.equal(wallet.address, address);
     await assert.rejects(openKeystore(keystore, 'wrong passphrase'));
     signed = await signDeclaration(sampleDeclaration(), wallet, { authority: NL, channelId: CHANNEL_ID });
-    const { commitDeclaration } = await import('customs-ledger-chaincode/domain');
     await lodge(signed, commitDeclaration(signed.declaration, signed.salts));
   });
   after(async () => {
@@ -119,7 +118,6 @@ describe('trader integrity proofs', function () {
   it('builds an inclusion proof that verifies offline, and fails when a header in the chain is altered', async () => {
     for (let i = 0; i < 3; i++) {
       const more = await signDeclaration(sampleDeclaration(), wallet, { authority: NL, channelId: CHANNEL_ID });
-      const { commitDeclaration } = await import('customs-ledger-chaincode/domain');
       await lodge(more, commitDeclaration(more.declaration, more.salts));
     }
     const blocks = blockSources.backend(nl);
