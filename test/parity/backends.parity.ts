@@ -68,7 +68,7 @@ for (const name of TARGETS) {
     let stdout: StdoutCapture | undefined;
 
     const target = (): ParityTarget => t!;
-    const submit = async (msp: string, role: Role, contract: 'agreement' | 'consignment', fn: string, args: string[], extra: { transient?: Record<string, unknown>; endorsingOrgs?: string[] } = {}): Promise<SubmitResult> => {
+    const submit = async (msp: string, role: Role, contract: 'agreement' | 'consignment', fn: string, args: string[], extra: { transient?: Record<string, unknown>; endorsingOrgs?: string[]; endorsement?: 'named' } = {}): Promise<SubmitResult> => {
       const result = await target().peer[msp]!.submit({
         identity: target().wallet[msp]![role],
         contract,
@@ -76,6 +76,7 @@ for (const name of TARGETS) {
         args,
         ...(extra.transient ? { transient: Object.fromEntries(Object.entries(extra.transient).map(([k, v]) => [k, json(v)])) } : {}),
         ...(extra.endorsingOrgs ? { endorsingOrgs: extra.endorsingOrgs } : {}),
+        ...(extra.endorsement ? { endorsement: extra.endorsement } : {}),
       });
       ours.push({ txId: result.transactionId, what: `${contract}:${fn}` });
       return result;
@@ -131,8 +132,10 @@ for (const name of TARGETS) {
     it('lodges a declaration signed by its trader and one without a trader signature', async () => {
       signed = await makeLodgement(sampleDeclaration(), NL, newTrader());
       unsigned = await makeLodgement(sampleDeclaration(), NL, null);
-      await submit(NL, 'officer', 'consignment', 'Lodge', signed.args, { transient: signed.transient });
-      await submit(NL, 'officer', 'consignment', 'Lodge', unsigned.args, { transient: unsigned.transient });
+      for (const l of [signed, unsigned]) {
+        await submit(NL, 'officer', 'consignment', 'StoreDeclaration', l.args, { transient: l.transient, endorsement: 'named' });
+        await submit(NL, 'officer', 'consignment', 'Lodge', l.args);
+      }
       const a = (await get(NL, signed.declaration.ucr)).record;
       const b = (await get(NL, unsigned.declaration.ucr)).record;
       assert.equal(a.declarationHash, signed.declarationHash);
@@ -182,10 +185,13 @@ for (const name of TARGETS) {
           }),
         ),
         hashMismatch: await refusal(
-          submit(NL, 'officer', 'consignment', 'Lodge', [JSON.stringify({ ...lodgement, declarationHash: 'ab'.repeat(32) })], { transient: badHash.transient }),
+          submit(NL, 'officer', 'consignment', 'StoreDeclaration', [JSON.stringify({ ...lodgement, declarationHash: 'ab'.repeat(32) })], {
+            transient: badHash.transient,
+            endorsement: 'named',
+          }),
         ),
         badSignature: await refusal(
-          submit(NL, 'officer', 'consignment', 'Lodge', [JSON.stringify({ ...sigLodgement, trader: newTrader().address })], { transient: badSig.transient }),
+          submit(NL, 'officer', 'consignment', 'Lodge', [JSON.stringify({ ...sigLodgement, trader: newTrader().address })]),
         ),
       };
       record.refusals = codes;
@@ -223,7 +229,10 @@ for (const name of TARGETS) {
     it('invalidates a share endorsed by the originator alone (ENDORSEMENT_POLICY_FAILURE)', async () => {
       let failed: LedgerError | undefined;
       try {
-        await submit(NL, 'officer', 'consignment', 'Share', shareArgs(signed, agreementId), { transient: { shared: sharedPayload(signed, ['goods', 'valuation']) } });
+        await submit(NL, 'officer', 'consignment', 'Share', shareArgs(signed, agreementId), {
+          transient: { shared: sharedPayload(signed, ['goods', 'valuation']) },
+          endorsement: 'named',
+        });
       } catch (err) {
         failed = err as LedgerError;
       }

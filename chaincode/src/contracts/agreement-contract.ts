@@ -30,7 +30,7 @@ import {
   viewOf,
   type AgreementView,
 } from './agreements';
-import { allOf, anyOf } from './policy';
+import { allOf } from './policy';
 import { INDEX_VALUE, collect, emit, jsonArg, key, requireRole, txTime, writeState } from './support';
 
 const reasonSchema = z.string().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
@@ -70,8 +70,9 @@ export class AgreementContract extends Contract {
       termination: null,
     };
     await writeState(ctx, agreementKey, agreement);
-    // Any party may later suspend or terminate it; nobody else may touch it.
-    await ctx.stub.setStateValidationParameter(agreementKey, anyOf(agreement.parties));
+    // Its terms bind every party: a change (a suspension, resumption or termination, which any party may
+    // make) needs every party's endorsement, so no party can rewrite the terms the others accepted.
+    await ctx.stub.setStateValidationParameter(agreementKey, allOf(agreement.parties));
     for (const party of agreement.parties) {
       await ctx.stub.putState(key(ctx, AGREEMENT_BY_PARTY, party, agreement.id), INDEX_VALUE);
     }

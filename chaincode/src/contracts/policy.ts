@@ -1,9 +1,7 @@
 /**
  * Key-level (state-based) endorsement policies: "k of these organisations'
- * peers". fabric-shim's KeyEndorsementPolicy can only say "all of them"; an
- * agreement that any party may suspend needs "one of them", so the
- * SignaturePolicyEnvelope is built here, organisations in sorted order so
- * every endorser writes the same bytes.
+ * peers", as a SignaturePolicyEnvelope built here with the organisations in
+ * sorted order, so every endorser writes the same bytes.
  */
 import { common, msp } from '@hyperledger/fabric-protos';
 
@@ -54,9 +52,4 @@ function buildEnvelope(sorted: readonly string[], required: number): Uint8Array 
 /** Every one of these organisations must endorse. */
 export function allOf(orgs: readonly string[]): Uint8Array {
   return signedByPeersOf(orgs, new Set(orgs).size);
-}
-
-/** Any one of these organisations may endorse. */
-export function anyOf(orgs: readonly string[]): Uint8Array {
-  return signedByPeersOf(orgs, 1);
 }

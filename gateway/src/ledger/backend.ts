@@ -3,6 +3,7 @@
  * authority's peer, on the embedded ledger or on real Fabric. Nothing outside
  * gateway/src/ledger/ knows which implementation runs.
  */
+import { decodeRuleError } from 'customs-ledger-chaincode/domain';
 
 /** An X.509 identity from the authority's wallet. */
 export interface WalletIdentity {
@@ -114,6 +115,16 @@ export class LedgerError extends Error {
     super(message);
     this.name = 'LedgerError';
   }
+}
+
+/**
+ * Whether a failed endorsement is the chaincode's own coded refusal (the
+ * same on every honest peer, so no other set of endorsers would change it),
+ * rather than a peer that could not endorse (down, its chaincode not
+ * started, a result that differs from another endorser's).
+ */
+export function isCodedRefusal(err: unknown): boolean {
+  return err instanceof LedgerError && err.details.chaincodeMessage !== undefined && decodeRuleError(err.details.chaincodeMessage) !== undefined;
 }
 
 export interface LedgerBackend {

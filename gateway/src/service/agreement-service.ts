@@ -36,8 +36,14 @@ export class AgreementService {
     return (await this.ledger.submit({ identity: as, contract: 'agreement', fn: 'Accept', args: [agreementId] }, asView)).value;
   }
 
+  /**
+   * Suspends, resumes or terminates. The agreement's key can be changed only
+   * with every party's endorsement (its terms bind them all), so every
+   * party's peer is asked; each honest one endorses what any party may do.
+   */
   async change(as: WalletIdentity, agreementId: string, action: AgreementAction, reason: string): Promise<AgreementView> {
-    const request = { identity: as, contract: 'agreement' as const, fn: FUNCTION_OF[action], args: [agreementId, reason] };
+    const current = await this.get(as, agreementId);
+    const request = { identity: as, contract: 'agreement' as const, fn: FUNCTION_OF[action], args: [agreementId, reason], endorsingOrgs: current.parties };
     return (await this.ledger.submit(request, asView)).value;
   }
 

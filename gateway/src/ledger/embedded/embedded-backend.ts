@@ -6,6 +6,7 @@
  */
 import { decodeRuleError } from 'customs-ledger-chaincode/domain';
 import {
+  isCodedRefusal,
   LedgerError,
   type BlockInfo,
   type ContractEvent,
@@ -94,7 +95,7 @@ export class EmbeddedBackend implements LedgerBackend {
         }
         return { proposal, responses };
       } catch (err) {
-        if (err instanceof LedgerError && err.details.chaincodeMessage !== undefined) {
+        if (isCodedRefusal(err)) {
           throw err;
         }
         last = err;

@@ -13,6 +13,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, type Gateway, type Network, type Transaction } from '@hyperledger/fabric-gateway';
 import {
+  isCodedRefusal,
   LedgerError,
   type ContractEvent,
   type LedgerBackend,
@@ -128,7 +129,7 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
         return { transaction: await this.link.run(() => proposal.endorse()), transactionId };
       } catch (err) {
         const refused = refusalError('endorse', err, transactionId, this.mspId);
-        if (refused.details.chaincodeMessage !== undefined || refused.stage === 'connect') {
+        if (isCodedRefusal(refused) || refused.stage === 'connect') {
           throw refused;
         }
         last = refused;

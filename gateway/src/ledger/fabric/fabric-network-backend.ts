@@ -18,6 +18,7 @@
 import { routeSdkLog } from './fabric-sdk-log'; // before fabric-network: see there
 import { Gateway, Wallets, type Contract, type Identity, type IdentityProvider, type Network, type Wallet, type X509Identity } from 'fabric-network';
 import {
+  isCodedRefusal,
   LedgerError,
   type ContractEvent,
   type LedgerBackend,
@@ -175,7 +176,7 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
         return await this.submitEndorsedBy(contract, request, orgs);
       } catch (err) {
         // another set of witnesses is worth trying only when nothing may have been ordered
-        if (!(err instanceof LedgerError) || err.stage !== 'endorse' || err.details.chaincodeMessage !== undefined) {
+        if (!(err instanceof LedgerError) || err.stage !== 'endorse' || isCodedRefusal(err)) {
           throw err;
         }
         last = err;
