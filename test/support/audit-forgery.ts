@@ -5,14 +5,17 @@
  * auditor finds what honest peers would not.
  */
 import { common, ledger } from '@hyperledger/fabric-protos';
-import { blockHeaderHash, buildBlock, decodeBlock, withValidationCodes } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
+import { blockHeaderHash, buildBlock, decodeBlock, transactionsFilter, withCommitMetadata, type OrdererPosition } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
+import { addTransactionUpdates, commitHash, commitHashMetadata, updateBatchBytes, UpdateBatch } from 'customs-ledger-gateway/dist/ledger/fabric-format/commit-hash';
 import { signLowS } from 'customs-ledger-gateway/dist/ledger/fabric-format/signing';
 import {
   buildEnvelope,
   buildProposal,
   buildProposalResponsePayload,
   buildReadWriteSet,
+  decodeEnvelope,
   endorse,
+  type DecodedTransaction,
   type Signer,
 } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
 import type { ReadWriteSet } from 'customs-ledger-gateway/dist/ledger/embedded/rwset';
@@ -49,11 +52,59 @@ export function headerHashOf(bytes: Uint8Array): Buffer {
   return blockHeaderHash(b.number, b.previousHash, b.dataHash);
 }
 
+/** The raft position of block n on a single-node cluster that never restarted; none for a genesis block. */
+const positionOf = (n: number): OrdererPosition | null => (n === 0 ? null : { lastConfig: 0, raftIndex: n + 2 });
+
+function decodable(envelope: Uint8Array): DecodedTransaction | undefined {
+  try {
+    return decodeEnvelope(envelope);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The chain with every block's COMMIT_HASH from block 1 on computed as a
+ * peer computes it from the recorded validation codes (commit-hash.ts).
+ */
+export function withCommitHashes(chain: readonly Uint8Array[]): Uint8Array[] {
+  const state = new Map<string, Uint8Array>();
+  let previous: Uint8Array = new Uint8Array();
+  const out: Uint8Array[] = [];
+  for (const [n, bytes] of chain.entries()) {
+    const block = decodeBlock(bytes);
+    if (n === 0) {
+      out.push(bytes);
+      continue;
+    }
+    const updates = new UpdateBatch();
+    for (const [i, envelope] of block.envelopes.entries()) {
+      const tx = block.validationCodes[i] === 'VALID' ? decodable(envelope) : undefined;
+      if (tx?.headerType === common.HeaderType.ENDORSER_TRANSACTION) {
+        addTransactionUpdates(updates, { block: n, tx: i }, tx.namespaces.map(({ namespace, rwset }) => ({ namespace, ...rwset })), (ns, key) => state.get(`${ns}\u0000${key}`) ?? null);
+      }
+    }
+    for (const [ns, keys] of updates.public) {
+      for (const [key, u] of keys) {
+        if (u.value === null) {
+          state.delete(`${ns}\u0000${key}`);
+        } else {
+          state.set(`${ns}\u0000${key}`, u.value);
+        }
+      }
+    }
+    const hash = commitHash(transactionsFilter(block.validationCodes), updateBatchBytes(updates), previous);
+    out.push(withCommitMetadata(bytes, block.validationCodes, commitHashMetadata(hash)));
+    previous = hash;
+  }
+  return out;
+}
+
 /** A new block after `chain`, cut and signed by `orderer`, with the validation codes a (corrupt) peer wrote. */
 export function appendBlock(chain: readonly Uint8Array[], envelopes: Uint8Array[], codes: ValidationCode[], orderer: Signer): Uint8Array[] {
   const previous = headerHashOf(chain[chain.length - 1]!);
-  const built = buildBlock(chain.length, previous, envelopes, orderer);
-  return [...chain, withValidationCodes(built.bytes, codes)];
+  const built = buildBlock(chain.length, previous, envelopes, orderer, positionOf(chain.length));
+  return withCommitHashes([...chain, withCommitMetadata(built.bytes, codes)]);
 }
 
 /** Re-cuts blocks from `from` on with `orderer`'s key, keeping their envelopes and recorded codes, so the hash chain links again. */
@@ -62,9 +113,9 @@ export function rechain(chain: readonly Uint8Array[], from: number, orderer: Sig
   for (let n = from; n < chain.length; n++) {
     const b = decodeBlock(chain[n]!);
     const previous = n === 0 ? new Uint8Array() : headerHashOf(out[n - 1]!);
-    out.push(withValidationCodes(buildBlock(n, previous, b.envelopes, orderer).bytes, b.validationCodes));
+    out.push(withCommitMetadata(buildBlock(n, previous, b.envelopes, orderer, positionOf(n)).bytes, b.validationCodes));
   }
-  return out;
+  return withCommitHashes(out);
 }
 
 /** The envelope with its payload re-signed by another key (creator unchanged). */
@@ -129,9 +180,6 @@ export function withUnsignedGenesis(chain: readonly Uint8Array[], orderer: Signe
   payload.setHeader(header);
   envelope.setPayload(payload.serializeBinary());
   envelope.setSignature(new Uint8Array());
-  const block = common.Block.deserializeBinary(buildBlock(0, new Uint8Array(), [envelope.serializeBinary()], orderer).bytes);
-  const metadata = block.getMetadata()!.getMetadataList_asU8().map((m, i) => (i === common.BlockMetadataIndex.SIGNATURES ? new common.Metadata().serializeBinary() : m));
-  block.getMetadata()!.setMetadataList(metadata);
-  const genesis = withValidationCodes(block.serializeBinary(), ['VALID']);
+  const genesis = withCommitMetadata(buildBlock(0, new Uint8Array(), [envelope.serializeBinary()], null, null).bytes, ['VALID']);
   return rechain([genesis, ...chain.slice(1)], 1, orderer);
 }

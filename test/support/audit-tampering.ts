@@ -4,7 +4,7 @@
  * code or a foreign signature, and forged transactions an orderer cut and a
  * corrupt peer marked VALID. Each copy says where the auditor must find it.
  */
-import { decodeBlock, withValidationCodes } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
+import { decodeBlock, withCommitMetadata } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
 import { decodeEnvelope, type Signer } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
 import type { ValidationCode } from 'customs-ledger-gateway/dist/ledger';
 import type { AuditRule } from 'customs-ledger-gateway/dist/audit';
@@ -47,7 +47,7 @@ export function* tamperedCopies(clean: readonly Uint8Array[], foreignKeys: reado
     for (const [i, code] of block.validationCodes.entries()) {
       const flipped: ValidationCode = code === 'VALID' ? 'MVCC_READ_CONFLICT' : 'VALID';
       const codes = block.validationCodes.map((c, k) => (k === i ? flipped : c));
-      yield { name: `block ${n} tx ${i}: validation code ${code} → ${flipped}`, blocks: replaceAt(n, withValidationCodes(clean[n]!, codes)), expect: { block: n, tx: i, rule: 'validation-code' } };
+      yield { name: `block ${n} tx ${i}: validation code ${code} → ${flipped}`, blocks: replaceAt(n, withCommitMetadata(clean[n]!, codes)), expect: { block: n, tx: i, rule: 'validation-code' } };
       if (n > 0 && code === 'VALID') {
         const creator = decodeEnvelope(block.envelopes[i]!).creator.mspId;
         const foreignKey = foreignKeys.find((k) => k.mspId !== creator)!;

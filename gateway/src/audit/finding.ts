@@ -6,6 +6,7 @@ export const AUDIT_RULES = [
   'block-decode',
   'block-number',
   'chain-truncated',
+  'commit-hash',
   'config-update',
   'creator-certificate',
   'creator-signature',

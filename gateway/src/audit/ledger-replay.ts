@@ -2,7 +2,8 @@
  * The auditor's replay of the ledger from raw block bytes: the hash chain
  * and the orderer's signature on every header, the data hash over every
  * block's transactions, each validation code derived again and compared
- * with the one the peer wrote, DESIGN's rules on every transaction that the
+ * with the one the peer wrote, the peer's commit hash over the block's
+ * updates, DESIGN's rules on every transaction that the
  * peer or the replay holds valid, and the world state rebuilt into a LevelDB
  * that a later replay continues from (the checkpoint).
  */
@@ -10,7 +11,8 @@ import { createHash } from 'node:crypto';
 import { common } from '@hyperledger/fabric-protos';
 import type { ValidationCode } from '../ledger/backend';
 import { blockHeaderHash, decodeBlock, type DecodedBlock } from '../ledger/fabric-format/block';
-import type { ReadTransaction } from '../ledger/fabric-format/block-reader';
+import { readBlock, type ReadBlock, type ReadTransaction } from '../ledger/fabric-format/block-reader';
+import { addTransactionUpdates, commitHash, metadataOnlyKeys, readCommitHashMetadata, updateBatchBytes, UpdateBatch } from '../ledger/fabric-format/commit-hash';
 import { decodeEnvelope, type DecodedTransaction } from '../ledger/fabric-format/transaction';
 import { checkAgreementWrites } from './agreement-rules';
 import type { BlockSource } from './block-source';
@@ -97,6 +99,8 @@ const READ_AHEAD = 32;
 export class LedgerReplayer {
   private trust: ChannelTrust | undefined;
   private configBlocks: number[] = [];
+  /** the COMMIT_HASH the previous block recorded; undefined when it is not known (that block could not be read) */
+  private previousCommitHash: Buffer | undefined = Buffer.alloc(0);
   /** verdicts on traders' signatures, by traderCheckKey; kept bounded */
   private readonly traderVerdicts = new Map<string, boolean>();
 
@@ -178,6 +182,7 @@ export class LedgerReplayer {
     try {
       const genesis = decodeBlock(await this.source.block(0));
       this.trust = ChannelTrust.fromGenesis(genesis);
+      this.previousCommitHash = await this.recordedCommitHash(position.next - 1);
       const hash = hex(blockHeaderHash(0, genesis.previousHash, genesis.dataHash));
       const configBlock = await this.state.configBlock();
       if (configBlock !== undefined && configBlock > 0 && configBlock < position.next) {
@@ -203,6 +208,7 @@ export class LedgerReplayer {
     };
     const block = prepared.block;
     if (block instanceof Error) {
+      this.previousCommitHash = undefined;
       report(blockSite, 'block-decode', `block ${n} cannot be read: ${block.message}`);
       return { position: { ...position, next: n + 1, previousHash: '' }, findings, transactions: 0, valid: 0, fatal: n === 0 || !this.trust };
     }
@@ -258,6 +264,7 @@ export class LedgerReplayer {
     }
 
     let valid = 0;
+    const updates = new UpdateBatch();
     for (const i of block.envelopes.keys()) {
       const version: Version = { block: n, tx: i };
       let tx: ReadTransaction | undefined;
@@ -311,11 +318,21 @@ export class LedgerReplayer {
         await checkPurgeWrites(ctx);
         await checkAgreementWrites(ctx);
       }
+      if (recorded === 'VALID') {
+        // what the peer says it committed, whatever the replay derives (validation-code reports that)
+        const namespaces = tx.namespaces.map(({ namespace, rwset }) => ({ namespace, ...rwset }));
+        const latest = new Map<string, Uint8Array | null>();
+        for (const { namespace, key } of metadataOnlyKeys(namespaces)) {
+          latest.set(`${namespace}\u0000${key}`, await this.latestValue(key, stateNamespace(namespace, options.chaincode)));
+        }
+        addTransactionUpdates(updates, version, namespaces, (namespace, key) => latest.get(`${namespace}\u0000${key}`) ?? null);
+      }
       if (derivation.code === 'VALID') {
         valid += 1;
         await this.apply(tx, version, options.chaincode);
       }
     }
+    this.checkCommitHash(block, updates, (m) => report(blockSite, 'commit-hash', m));
     if (nextTrust) {
       this.trust = nextTrust;
       this.configBlocks.push(n);
@@ -408,6 +425,53 @@ export class LedgerReplayer {
       this.traderVerdicts.set(key, valid);
     }
     return valid;
+  }
+
+  /** The COMMIT_HASH block n recorded, or undefined when it cannot be read. */
+  private async recordedCommitHash(n: number): Promise<Buffer | undefined> {
+    try {
+      return readCommitHashMetadata(readBlock(await this.source.block(n)).commitHashEntry);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async latestValue(key: string, ns: string | undefined): Promise<Uint8Array | null> {
+    const known = this.state.peek(key, ns);
+    const entry = known === undefined ? await this.state.get(key, ns) : known;
+    return entry?.value ?? null;
+  }
+
+  /**
+   * The peer's COMMIT_HASH, recomputed as Fabric's kvledger computes it
+   * (commit-hash.ts) over the recorded validation codes, the updates of the
+   * transactions they mark valid and the previous block's recorded hash: it
+   * holds when the metadata is the peer's account of what it committed
+   * (whether those codes are right is the validation-code rule's). Fabric writes one from block 1 on, and on every block after a block
+   * that has one; a peer that joined from a snapshot may have none before.
+   */
+  private checkCommitHash(block: ReadBlock, updates: UpdateBatch, report: (message: string) => void): void {
+    const previous = this.previousCommitHash;
+    let recorded: Buffer | undefined;
+    try {
+      recorded = readCommitHashMetadata(block.commitHashEntry);
+    } catch (err) {
+      report(`block ${block.number}: ${(err as Error).message}`);
+    }
+    this.previousCommitHash = recorded;
+    if (block.number === 0 || recorded === undefined || previous === undefined) {
+      return;
+    }
+    if (recorded.length === 0) {
+      if (block.number === 1 || previous.length > 0) {
+        report(`block ${block.number} carries no commit hash`);
+      }
+      return;
+    }
+    const expected = commitHash(block.transactionsFilter, updateBatchBytes(updates), previous);
+    if (!expected.equals(recorded)) {
+      report(`the commit hash of block ${block.number} is not the hash of its validation codes, its valid transactions' updates and block ${block.number - 1}'s commit hash`);
+    }
   }
 
   /** Applies a valid transaction's writes, key-level policies and private-data hashes. */

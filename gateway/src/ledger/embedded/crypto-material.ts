@@ -1,8 +1,10 @@
 /**
  * Each member's CA, peer identity and user identities (officer, admin,
- * auditor), and the orderer's, generated on first start into the data
- * folder (keys readable by the owner only) and read back on later starts.
- * Nothing here is ever committed.
+ * auditor), and the orderer organisation's CA and orderer node, generated on
+ * first start into the data folder (keys readable by the owner only) and
+ * read back on later starts. A node's certificate carries its NodeOU, as
+ * Fabric's MSPs with NodeOUs enabled require: `peer` for a member's peer,
+ * `orderer` for the ordering node. Nothing here is ever committed.
  */
 import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import {
   issueCertificate,
   type CertificateAuthority,
   type IssuedIdentity,
+  type NodeOu,
 } from '../../identity/pki';
 
 export const USER_ROLES = ['officer', 'admin', 'auditor'] as const;
@@ -19,6 +22,7 @@ export type UserRole = (typeof USER_ROLES)[number];
 export interface OrganisationMaterial {
   mspId: string;
   ca: CertificateAuthority;
+  /** the organisation's node: its peer (OU peer), or for the orderer organisation its orderer (OU orderer) */
   peer: IssuedIdentity;
   users: Record<UserRole, IssuedIdentity & { label: string }>;
 }
@@ -45,16 +49,17 @@ async function load(dir: string, name: string, mspId: string): Promise<IssuedIde
   };
 }
 
-const domainOf = (mspId: string): string => `${mspId.replace(/MSP$/, '').toLowerCase()}.customs.example`;
+/** The DNS domain of an organisation's nodes and users. */
+export const domainOf = (mspId: string): string => `${mspId.replace(/MSP$/, '').toLowerCase()}.customs.example`;
 
-/** Loads the organisation's material from `dir`, creating it on first use. */
-export async function organisationMaterial(dir: string, mspId: string, withUsers = true): Promise<OrganisationMaterial> {
+/** Loads the organisation's material from `dir`, creating it on first use; `node` is the OU of its node's certificate. */
+export async function organisationMaterial(dir: string, mspId: string, withUsers = true, node: Extract<NodeOu, 'peer' | 'orderer'> = 'peer'): Promise<OrganisationMaterial> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const domain = domainOf(mspId);
   if (!(await exists(join(dir, 'ca.pem')))) {
     const ca = await createCertificateAuthority(mspId, domain);
     await save(dir, 'ca', ca);
-    await save(dir, 'peer0', await issueCertificate(ca, { commonName: `peer0.${domain}`, ou: 'peer', hosts: ['localhost', '127.0.0.1'] }));
+    await save(dir, 'peer0', await issueCertificate(ca, { commonName: `${node}0.${domain}`, ou: node, hosts: ['localhost', '127.0.0.1'] }));
     if (withUsers) {
       for (const role of USER_ROLES) {
         await save(dir, `${role}1`, await issueCertificate(ca, { commonName: `${role}1@${domain}`, ou: 'client', attributes: { role } }));

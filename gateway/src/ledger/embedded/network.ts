@@ -7,10 +7,10 @@
 import { join } from 'node:path';
 import { contracts } from 'customs-ledger-chaincode';
 import type { WalletIdentity } from '../backend';
-import { buildGenesisBlock } from '../fabric-format/block';
+import { buildGenesisBlock } from '../fabric-format/genesis';
 import type { PrivateWriteSet } from '../fabric-format/transaction';
 import type { EmbeddedChannel } from './channel';
-import { organisationMaterial, USER_ROLES, type OrganisationMaterial, type UserRole } from './crypto-material';
+import { domainOf, organisationMaterial, USER_ROLES, type OrganisationMaterial, type UserRole } from './crypto-material';
 import { ContractHost } from './dispatch';
 import { Membership } from './membership';
 import { EmbeddedOrderer, type BatchOptions } from './orderer';
@@ -29,6 +29,8 @@ export interface EmbeddedNetworkConfig {
 }
 
 const ORDERER_MSP = 'OrdererMSP';
+/** the channel's Endorsement rule that matches the chaincode's policy */
+const ENDORSEMENT_RULES = { any: 'ANY', majority: 'MAJORITY', all: 'ALL' } as const;
 
 export class EmbeddedNetwork implements EmbeddedChannel {
   private constructor(
@@ -47,7 +49,7 @@ export class EmbeddedNetwork implements EmbeddedChannel {
     for (const mspId of members) {
       material.set(mspId, await organisationMaterial(join(cryptoDir, mspId), mspId));
     }
-    const ordererMaterial = await organisationMaterial(join(cryptoDir, ORDERER_MSP), ORDERER_MSP, false);
+    const ordererMaterial = await organisationMaterial(join(cryptoDir, ORDERER_MSP), ORDERER_MSP, false, 'orderer');
     const ordererSigner = { mspId: ORDERER_MSP, certificatePem: ordererMaterial.peer.certificatePem, privateKeyPem: ordererMaterial.peer.privateKeyPem };
     const syncWrites = config.syncWrites ?? true;
     const chaincode: ChaincodeDefinition = {
@@ -55,19 +57,28 @@ export class EmbeddedNetwork implements EmbeddedChannel {
       version: config.chaincode?.version ?? '0.1.0',
       endorsementPolicy: config.chaincode?.endorsementPolicy ?? 'majority',
     };
-    const orderer = new EmbeddedOrderer(
-      join(config.dataDir, 'orderer'),
-      ordererSigner,
-      { maxMessages: config.batch?.maxMessages ?? 500, timeoutMs: config.batch?.timeoutMs ?? 5 },
-      syncWrites,
-    );
+    const batch = { maxMessages: config.batch?.maxMessages ?? 500, timeoutMs: config.batch?.timeoutMs ?? 5 };
+    const orderer = new EmbeddedOrderer(join(config.dataDir, 'orderer'), ordererSigner, batch, syncWrites);
     await orderer.open();
+    // The nodes run in this process; the addresses are those a Fabric network on one host would give them.
     await orderer.bootstrap(
-      buildGenesisBlock(
-        config.channelId,
-        members.map((mspId) => ({ mspId, rootCertificatePem: material.get(mspId)!.ca.certificatePem })),
-        { mspId: ORDERER_MSP, rootCertificatePem: ordererMaterial.ca.certificatePem, signer: ordererSigner },
-      ),
+      buildGenesisBlock({
+        channelId: config.channelId,
+        members: members.map((mspId, i) => ({
+          mspId,
+          rootCertificatePem: material.get(mspId)!.ca.certificatePem,
+          anchorPeer: { host: `peer0.${domainOf(mspId)}`, port: 7051 + 1000 * i },
+        })),
+        orderer: {
+          mspId: ORDERER_MSP,
+          rootCertificatePem: ordererMaterial.ca.certificatePem,
+          host: `orderer0.${domainOf(ORDERER_MSP)}`,
+          port: 7050,
+          certificatePem: ordererMaterial.peer.certificatePem,
+        },
+        endorsement: ENDORSEMENT_RULES[chaincode.endorsementPolicy],
+        batch,
+      }),
     );
     const membership = new Membership(members.map((mspId) => ({ mspId, rootCertificatePem: material.get(mspId)!.ca.certificatePem })));
     const host = new ContractHost(contracts, chaincode.name, chaincode.version);

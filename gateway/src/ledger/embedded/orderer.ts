@@ -2,11 +2,15 @@
  * The embedded ordering service: collects envelopes into blocks (cut at a
  * maximum count or after a batch timeout), hash-chains and signs them,
  * persists each block before it delivers it, and serves blocks to peers
- * catching up after a restart.
+ * catching up after a restart. It stands for a single-node raft cluster
+ * (consenter 1): every block records the raft log index of its entry, which
+ * grows by one per block and by one more at each start, where raft appends
+ * the empty entry of a new leader's term; a new channel's log starts with
+ * raft's configuration entry at index 1.
  */
 import { EventEmitter } from 'node:events';
 import { Level } from 'level';
-import { buildBlock, decodeBlock, blockHeaderHash, type BuiltBlock } from '../fabric-format/block';
+import { buildBlock, decodeBlock, blockHeaderHash, readOrdererPosition, type BuiltBlock, type OrdererPosition } from '../fabric-format/block';
 import type { Signer } from '../fabric-format/transaction';
 import { LEVEL_OPTIONS } from './storage';
 
@@ -21,6 +25,8 @@ export class EmbeddedOrderer extends EventEmitter {
   private readonly db: Level<string, Uint8Array>;
   private heightValue = 0;
   private previousHash: Uint8Array = new Uint8Array();
+  /** the position of the last block cut; before any, a new raft log's first entry */
+  private position: OrdererPosition = { lastConfig: 0, raftIndex: 1 };
   private queue: { envelope: Uint8Array; resolve: () => void; reject: (e: Error) => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private cutting: Promise<void> = Promise.resolve();
@@ -43,7 +49,11 @@ export class EmbeddedOrderer extends EventEmitter {
       const block = decodeBlock(value);
       this.heightValue = Number(key) + 1;
       this.previousHash = blockHeaderHash(block.number, block.previousHash, block.dataHash);
+      const recorded = readOrdererPosition(value);
+      this.position = { lastConfig: recorded.lastConfig, raftIndex: Math.max(recorded.raftIndex, this.position.raftIndex) };
     }
+    // the empty entry a leader appends when its term starts
+    this.position = { ...this.position, raftIndex: this.position.raftIndex + 1 };
   }
 
   get height(): number {
@@ -91,8 +101,10 @@ export class EmbeddedOrderer extends EventEmitter {
     }
     this.cutting = this.cutting.then(async () => {
       try {
-        const block = buildBlock(this.heightValue, this.previousHash, batch.map((b) => b.envelope), this.signer);
+        const position = { ...this.position, raftIndex: this.position.raftIndex + 1 };
+        const block = buildBlock(this.heightValue, this.previousHash, batch.map((b) => b.envelope), this.signer, position);
         await this.persist(block);
+        this.position = position;
         batch.forEach((b) => b.resolve());
       } catch (err) {
         batch.forEach((b) => b.reject(err as Error));

@@ -5,7 +5,9 @@
  * creator and endorser signatures and certificates, the chaincode policy,
  * key-level policies, the owner's endorsement on every write to an implicit
  * collection, duplicate transaction ids, MVCC versions and phantom reads.
- * An invalid transaction stays in its block with its validation code.
+ * An invalid transaction stays in its block with its validation code. Each
+ * committed block gets its validation codes and, from block 1 on, the
+ * commit hash chained over the state updates it commits (commit-hash.ts).
  */
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
@@ -23,7 +25,8 @@ import {
   type PrivateWriteSet,
   type Signer,
 } from '../fabric-format/transaction';
-import { withValidationCodes } from '../fabric-format/block';
+import { commitHashEntryOf, transactionsFilter, withCommitMetadata } from '../fabric-format/block';
+import { addTransactionUpdates, commitHash, metadataOnlyKeys, commitHashMetadata, readCommitHashMetadata, updateBatchBytes, UpdateBatch } from '../fabric-format/commit-hash';
 import { verifySignature } from '../fabric-format/signing';
 import type { ContractHost } from './dispatch';
 import { compareKeys } from './keys';
@@ -73,6 +76,8 @@ export class EmbeddedPeer extends EventEmitter {
   private heightCache = 0;
   /** the committed state as simulations read it (made once) */
   private stateReader: StateReader | undefined;
+  /** the COMMIT_HASH of the last committed block (empty before block 1) */
+  private lastCommitHash: Buffer = Buffer.alloc(0);
 
   constructor(
     readonly mspId: string,
@@ -92,6 +97,8 @@ export class EmbeddedPeer extends EventEmitter {
   async open(): Promise<void> {
     await this.store.open();
     this.heightCache = await this.store.height();
+    const last = this.heightCache > 0 ? await this.store.block(this.heightCache - 1) : undefined;
+    this.lastCommitHash = last ? readCommitHashMetadata(commitHashEntryOf(last)) : Buffer.alloc(0);
   }
 
   get height(): number {
@@ -240,6 +247,7 @@ export class EmbeddedPeer extends EventEmitter {
     const ops: BatchOp[] = [];
     const codes: ValidationCode[] = [];
     const transactions: CommittedBlockEvent['transactions'] = [];
+    const updates = new UpdateBatch();
 
     for (const [txNum, tx] of decoded.entries()) {
       let code: ValidationCode;
@@ -265,13 +273,25 @@ export class EmbeddedPeer extends EventEmitter {
       transactions.push({ transactionId, code, event: code === 'VALID' && tx ? tx.event : null });
       if (code === 'VALID' && tx && tx.headerType === common.HeaderType.ENDORSER_TRANSACTION) {
         tx.rwset.metadataWrites.forEach((m) => parameterUpdated.add(m.key));
+        const committed = [{ namespace: this.chaincode.name, ...tx.rwset }];
+        const latest = new Map<string, Uint8Array | null>();
+        for (const { key } of metadataOnlyKeys(committed)) {
+          latest.set(key, (await this.currentState(key, pending))?.value ?? null);
+        }
+        addTransactionUpdates(updates, { block: block.number, tx: txNum }, committed, (_ns, key) => latest.get(key) ?? null);
         await this.apply(tx, { block: block.number, tx: txNum }, pending, pendingHashes, ops, transient);
       }
     }
-    ops.push(this.store.blockOp(block.number, withValidationCodes(blockBytes, codes)));
+    // As Fabric's kvledger: the commit hash chain starts at block 1 (a peer that joined later has none).
+    const hash =
+      block.number === 1 || this.lastCommitHash.length > 0 ? commitHash(transactionsFilter(codes), updateBatchBytes(updates), this.lastCommitHash) : undefined;
+    ops.push(this.store.blockOp(block.number, withCommitMetadata(blockBytes, codes, hash && commitHashMetadata(hash))));
     ops.push(this.store.heightOp(block.number + 1));
     await this.store.commit(ops, this.options.syncWrites, block.number + 1);
     this.heightCache = block.number + 1;
+    if (hash) {
+      this.lastCommitHash = hash;
+    }
     const event: CommittedBlockEvent = { number: block.number, codes, transactions };
     this.emit('block', event);
     return event;

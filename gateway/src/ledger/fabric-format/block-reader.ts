@@ -26,10 +26,15 @@ const ENDORSER_TRANSACTION = 3;
 /** common.BlockMetadataIndex */
 const SIGNATURES = 0;
 const TRANSACTIONS_FILTER = 2;
+const COMMIT_HASH = 4;
 
 export interface ReadBlock extends DecodedBlock {
   /** the value of the SIGNATURES metadata, which the orderer signs with the signature header and the block header */
   signedValue: Uint8Array;
+  /** the TRANSACTIONS_FILTER metadata as recorded */
+  transactionsFilter: Uint8Array;
+  /** the COMMIT_HASH metadata entry as recorded (a common.Metadata; empty when the block has none) */
+  commitHashEntry: Uint8Array;
 }
 
 export interface ReadTransaction extends DecodedTransaction {
@@ -282,6 +287,8 @@ export function readBlock(bytes: Uint8Array): ReadBlock {
   let signaturesEnd = 0;
   let filterStart = ABSENT;
   let filterEnd = 0;
+  let commitStart = ABSENT;
+  let commitEnd = 0;
   if (metadataStart !== ABSENT) {
     outer = r.enter(metadataStart, metadataEnd);
     let i = 0;
@@ -297,6 +304,9 @@ export function readBlock(bytes: Uint8Array): ReadBlock {
       } else if (i === TRANSACTIONS_FILTER) {
         filterStart = start;
         filterEnd = r.spanEnd;
+      } else if (i === COMMIT_HASH) {
+        commitStart = start;
+        commitEnd = r.spanEnd;
       }
       i += 1;
     }
@@ -340,6 +350,8 @@ export function readBlock(bytes: Uint8Array): ReadBlock {
     validationCodes,
     ordererSignatures,
     signedValue: bytesAt(r, signedStart, signedEnd),
+    transactionsFilter: bytesAt(r, filterStart, filterEnd),
+    commitHashEntry: bytesAt(r, commitStart, commitEnd),
   };
 }
 

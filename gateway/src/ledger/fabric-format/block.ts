@@ -4,8 +4,7 @@
  * concatenated envelopes, exactly as Fabric 2.x computes them; the orderer's
  * signature and the transaction validation codes live in the metadata.
  */
-import { common, msp, peer } from '@hyperledger/fabric-protos';
-import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
+import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
 import { parseIdentity, serializedIdentity, sha256, type Signer } from './transaction';
 import { signLowS } from './signing';
 import type { ValidationCode } from '../backend';
@@ -73,12 +72,60 @@ export interface BuiltBlock {
   headerHash: Buffer;
 }
 
+/** What the orderer records of its consensus in every block it cuts. */
+export interface OrdererPosition {
+  /** the number of the newest config block at this block */
+  lastConfig: number;
+  /** the raft log index of the entry that carried this block (etcdraft BlockMetadata.raft_index) */
+  raftIndex: number;
+}
+
+/** The single raft consenter of the ordering service: its id, and the next id raft would hand out. */
+const CONSENTER_IDS = [1];
+const NEXT_CONSENTER_ID = 2;
+
+function lastConfigOf(index: number): common.LastConfig {
+  const lastConfig = new common.LastConfig();
+  lastConfig.setIndex(index);
+  return lastConfig;
+}
+
 /**
- * A block as the orderer cuts it: header, envelopes, the orderer's signature
- * over the header in SIGNATURES. Validation codes are filled in by each peer
- * (TRANSACTIONS_FILTER) when it commits.
+ * The value of the SIGNATURES metadata, which the orderer signs:
+ * OrdererBlockMetadata with the last config index and, on a block raft
+ * ordered, the etcdraft BlockMetadata wrapped in a Metadata.
  */
-export function buildBlock(number: number, previousHash: Uint8Array, envelopes: readonly Uint8Array[], orderer: Signer): BuiltBlock {
+function ordererBlockMetadata(position: OrdererPosition | null): Uint8Array {
+  const value = new common.OrdererBlockMetadata();
+  value.setLastConfig(lastConfigOf(position?.lastConfig ?? 0));
+  if (position) {
+    const raft = new orderer.etcdraft.BlockMetadata();
+    raft.setConsenterIdsList(CONSENTER_IDS);
+    raft.setNextConsenterId(NEXT_CONSENTER_ID);
+    raft.setRaftIndex(position.raftIndex);
+    const consenter = new common.Metadata();
+    consenter.setValue(raft.serializeBinary());
+    value.setConsenterMetadata(consenter.serializeBinary());
+  }
+  return value.serializeBinary();
+}
+
+/**
+ * A block as Fabric's orderer writes it (orderer/common/multichannel/blockwriter.go):
+ * header and envelopes; in SIGNATURES the OrdererBlockMetadata and the
+ * orderer's signature over that value, its signature header and the block
+ * header's ASN.1 bytes; in LAST_CONFIG the last config index. Validation
+ * codes (TRANSACTIONS_FILTER) and COMMIT_HASH are set by each peer when it
+ * commits. With no signer the block is unsigned, as configtxgen writes a
+ * genesis block: SIGNATURES then holds the value alone.
+ */
+export function buildBlock(
+  number: number,
+  previousHash: Uint8Array,
+  envelopes: readonly Uint8Array[],
+  signer: Signer | null,
+  position: OrdererPosition | null,
+): BuiltBlock {
   const dataHash = blockDataHash(envelopes);
   const header = new common.BlockHeader();
   header.setNumber(number);
@@ -87,21 +134,27 @@ export function buildBlock(number: number, previousHash: Uint8Array, envelopes: 
   const data = new common.BlockData();
   data.setDataList([...envelopes]);
 
-  const sh = new common.SignatureHeader();
-  sh.setCreator(serializedIdentity(orderer.mspId, orderer.certificatePem));
-  sh.setNonce(sha256(Buffer.concat([Buffer.from(String(number)), dataHash])).subarray(0, 24));
-  const shBytes = sh.serializeBinary();
-  const headerBytes = blockHeaderBytes(number, previousHash, dataHash);
-  const signature = new common.MetadataSignature();
-  signature.setSignatureHeader(shBytes);
-  signature.setSignature(signLowS(orderer.privateKeyPem, Buffer.concat([shBytes, headerBytes])));
+  const value = ordererBlockMetadata(position);
   const signatures = new common.Metadata();
-  signatures.setSignaturesList([signature]);
+  signatures.setValue(value);
+  if (signer) {
+    const sh = new common.SignatureHeader();
+    sh.setCreator(serializedIdentity(signer.mspId, signer.certificatePem));
+    sh.setNonce(sha256(Buffer.concat([Buffer.from(String(number)), dataHash])).subarray(0, 24));
+    const shBytes = sh.serializeBinary();
+    const headerBytes = blockHeaderBytes(number, previousHash, dataHash);
+    const signature = new common.MetadataSignature();
+    signature.setSignatureHeader(shBytes);
+    signature.setSignature(signLowS(signer.privateKeyPem, Buffer.concat([value, shBytes, headerBytes])));
+    signatures.setSignaturesList([signature]);
+  }
+  const lastConfig = new common.Metadata();
+  lastConfig.setValue(lastConfigOf(position?.lastConfig ?? 0).serializeBinary());
 
   const metadata = new common.BlockMetadata();
   metadata.setMetadataList([
     signatures.serializeBinary(),
-    new Uint8Array(),
+    position ? lastConfig.serializeBinary() : new Uint8Array(),
     new Uint8Array(envelopes.length),
     new Uint8Array(),
     new Uint8Array(),
@@ -113,19 +166,45 @@ export function buildBlock(number: number, previousHash: Uint8Array, envelopes: 
   return { number, bytes: block.serializeBinary(), headerHash: blockHeaderHash(number, previousHash, dataHash) };
 }
 
-/** The same block with its TRANSACTIONS_FILTER set to these validation codes. */
-export function withValidationCodes(blockBytes: Uint8Array, codes: readonly ValidationCode[]): Uint8Array {
+/** The orderer's position recorded in a block's SIGNATURES metadata; raft index 0 on a block no raft ordered (a genesis block). */
+export function readOrdererPosition(blockBytes: Uint8Array): OrdererPosition {
+  const block = common.Block.deserializeBinary(blockBytes);
+  const entry = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.SIGNATURES] ?? new Uint8Array();
+  const value = common.OrdererBlockMetadata.deserializeBinary(common.Metadata.deserializeBinary(entry).getValue_asU8());
+  const consenter = common.Metadata.deserializeBinary(value.getConsenterMetadata_asU8()).getValue_asU8();
+  return {
+    lastConfig: value.getLastConfig()?.getIndex() ?? 0,
+    raftIndex: consenter.length > 0 ? orderer.etcdraft.BlockMetadata.deserializeBinary(consenter).getRaftIndex() : 0,
+  };
+}
+
+/** The same block with its TRANSACTIONS_FILTER set to these validation codes and, when given, its COMMIT_HASH. */
+export function withCommitMetadata(blockBytes: Uint8Array, codes: readonly ValidationCode[], commitHashEntry?: Uint8Array): Uint8Array {
   const block = common.Block.deserializeBinary(blockBytes);
   const list = block.getMetadata()?.getMetadataList_asU8() ?? [];
   const filled = [...list];
   while (filled.length < 5) {
     filled.push(new Uint8Array());
   }
-  filled[common.BlockMetadataIndex.TRANSACTIONS_FILTER] = Uint8Array.from(codes.map(validationCodeNumber));
+  filled[common.BlockMetadataIndex.TRANSACTIONS_FILTER] = transactionsFilter(codes);
+  if (commitHashEntry) {
+    filled[common.BlockMetadataIndex.COMMIT_HASH] = commitHashEntry;
+  }
   const metadata = new common.BlockMetadata();
   metadata.setMetadataList(filled);
   block.setMetadata(metadata);
   return block.serializeBinary();
+}
+
+/** The TRANSACTIONS_FILTER bytes of these validation codes. */
+export function transactionsFilter(codes: readonly ValidationCode[]): Uint8Array {
+  return Uint8Array.from(codes.map(validationCodeNumber));
+}
+
+/** A block's COMMIT_HASH metadata entry, as stored (empty when the block has none). */
+export function commitHashEntryOf(blockBytes: Uint8Array): Uint8Array {
+  const block = common.Block.deserializeBinary(blockBytes);
+  return block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.COMMIT_HASH] ?? new Uint8Array();
 }
 
 export interface DecodedBlock {
@@ -166,68 +245,11 @@ export function decodeBlock(bytes: Uint8Array): DecodedBlock {
   };
 }
 
-// ---- the genesis (config) block --------------------------------------------------------
+// ---- channel configuration ------------------------------------------------------------
 
 export interface ChannelMember {
   mspId: string;
   rootCertificatePem: string;
-}
-
-/**
- * Block 0: a CONFIG transaction whose Application group holds each member's
- * MSP (its root CA), and whose Orderer group holds the orderer's, so anyone
- * holding the blocks can check every signature without asking a peer.
- */
-export function buildGenesisBlock(channelId: string, members: readonly ChannelMember[], orderer: ChannelMember & { signer: Signer }): BuiltBlock {
-  const mspGroup = (m: ChannelMember): common.ConfigGroup => {
-    const config = new msp.FabricMSPConfig();
-    config.setName(m.mspId);
-    config.setRootCertsList([Buffer.from(m.rootCertificatePem, 'utf8')]);
-    const mspConfig = new msp.MSPConfig();
-    mspConfig.setType(0);
-    mspConfig.setConfig(config.serializeBinary());
-    const value = new common.ConfigValue();
-    value.setValue(mspConfig.serializeBinary());
-    value.setModPolicy('Admins');
-    const group = new common.ConfigGroup();
-    group.getValuesMap().set('MSP', value);
-    group.setModPolicy('Admins');
-    return group;
-  };
-  const application = new common.ConfigGroup();
-  for (const m of [...members].sort((a, b) => a.mspId.localeCompare(b.mspId))) {
-    application.getGroupsMap().set(m.mspId, mspGroup(m));
-  }
-  const ordererGroup = new common.ConfigGroup();
-  ordererGroup.getGroupsMap().set(orderer.mspId, mspGroup(orderer));
-  const channel = new common.ConfigGroup();
-  channel.getGroupsMap().set('Application', application);
-  channel.getGroupsMap().set('Orderer', ordererGroup);
-  const config = new common.Config();
-  config.setSequence(0);
-  config.setChannelGroup(channel);
-  const configEnvelope = new common.ConfigEnvelope();
-  configEnvelope.setConfig(config);
-
-  const ch = new common.ChannelHeader();
-  ch.setType(common.HeaderType.CONFIG);
-  ch.setChannelId(channelId);
-  ch.setTimestamp(Timestamp.fromDate(new Date()));
-  ch.setTxId('');
-  const sh = new common.SignatureHeader();
-  sh.setCreator(serializedIdentity(orderer.signer.mspId, orderer.signer.certificatePem));
-  sh.setNonce(sha256(Buffer.from(channelId)).subarray(0, 24));
-  const header = new common.Header();
-  header.setChannelHeader(ch.serializeBinary());
-  header.setSignatureHeader(sh.serializeBinary());
-  const payload = new common.Payload();
-  payload.setHeader(header);
-  payload.setData(configEnvelope.serializeBinary());
-  const payloadBytes = payload.serializeBinary();
-  const envelope = new common.Envelope();
-  envelope.setPayload(payloadBytes);
-  envelope.setSignature(signLowS(orderer.signer.privateKeyPem, payloadBytes));
-  return buildBlock(0, new Uint8Array(), [envelope.serializeBinary()], orderer.signer);
 }
 
 /** The members' and orderer's root certificates from a config block's envelope. */

@@ -199,8 +199,9 @@ describe('auditor replay of the whole ledger', function () {
       });
 
     it('trusts an unsigned genesis block as configtxgen writes it, by its hash, and the report says which', async () => {
-      const signed = await replay({ source: blockSources.memory(clean) });
-      assert.equal(signed.trustedGenesis.signedBy, orderer.mspId);
+      // the embedded ledger's genesis block is made as configtxgen makes it
+      const embedded = await replay({ source: blockSources.memory(clean) });
+      assert.deepEqual(embedded.trustedGenesis, { hash: embedded.genesisHash, pinned: false, signedBy: null });
       const blocks = withUnsignedGenesis(clean, orderer);
       const unsigned = await replay({ source: blockSources.memory(blocks) });
       assert.deepEqual(unsigned.findings, [], formatFindings(unsigned.findings));
@@ -208,7 +209,7 @@ describe('auditor replay of the whole ledger', function () {
       const pinned = await replay({ source: blockSources.memory(blocks), expectedGenesisHash: unsigned.genesisHash });
       assert.deepEqual(pinned.findings, []);
       assert.equal(pinned.trustedGenesis.pinned, true);
-      const other = await replay({ source: blockSources.memory(blocks), expectedGenesisHash: signed.genesisHash });
+      const other = await replay({ source: blockSources.memory(blocks), expectedGenesisHash: Buffer.alloc(32, 1).toString('hex') });
       assert.deepEqual(rules(other.findings), ['genesis-config']);
     });
 

@@ -40,6 +40,10 @@ function signaturesValue(blockBytes: Uint8Array): Uint8Array {
   return signatures && signatures.length > 0 ? common.Metadata.deserializeBinary(signatures).getValue_asU8() : new Uint8Array();
 }
 
+function metadataEntry(blockBytes: Uint8Array, index: number): Uint8Array {
+  return common.Block.deserializeBinary(blockBytes).getMetadata()?.getMetadataList_asU8()[index] ?? new Uint8Array();
+}
+
 function outcome(decode: () => unknown): { value: unknown } | { error: string } {
   try {
     return { value: plain(decode()) };
@@ -235,9 +239,11 @@ describe('block reader (the auditor\'s decoding) against google-protobuf', funct
   it('reads every block and envelope of a ledger as decodeBlock and decodeEnvelope do', () => {
     let transactions = 0;
     for (const bytes of blocks) {
-      const { signedValue, ...block } = readBlock(bytes);
+      const { signedValue, transactionsFilter, commitHashEntry, ...block } = readBlock(bytes);
       assert.deepEqual(plain(block), plain(decodeBlock(bytes)));
       assert.deepEqual(plain(signedValue), plain(signaturesValue(bytes)));
+      assert.deepEqual(plain(transactionsFilter), plain(metadataEntry(bytes, common.BlockMetadataIndex.TRANSACTIONS_FILTER)));
+      assert.deepEqual(plain(commitHashEntry), plain(metadataEntry(bytes, common.BlockMetadataIndex.COMMIT_HASH)));
       for (const envelope of block.envelopes) {
         const { nonce, creatorBytes, ...tx } = readEnvelope(envelope);
         const expected = decodeEnvelope(envelope);
