@@ -16,6 +16,10 @@
 #                               them; `<MSP>` alone means its peer). A peer
 #                               is stopped with the chaincode it started.
 #                               Logs are appended to, never truncated.
+#   scripts/network.sh install-variant MSP DIR
+#                               install a (built) chaincode directory on MSP's
+#                               peer only and approve the committed definition
+#                               with it for MSP, as any member may do
 set -eu
 HERE="$(dirname "${BASH_SOURCE[0]}")"
 # shellcheck source-path=SCRIPTDIR
@@ -209,5 +213,6 @@ node_command() {
 case "${1:-}" in
   up|down|clean|status|deploy) "$1" ;;
   stop|start|restart) node_command "$1" "${2:-}" ;;
-  *) echo "usage: $0 up|down|clean|status|deploy | stop|start|restart NODE" >&2; exit 2 ;;
+  install-variant) install_variant "${2:-}" "${3:-}" ;;
+  *) echo "usage: $0 up|down|clean|status|deploy | stop|start|restart NODE | install-variant MSP DIR" >&2; exit 2 ;;
 esac

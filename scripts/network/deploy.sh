@@ -183,3 +183,34 @@ deploy() {
   wait_answers
   step "deployed $CC_NAME version $CC_VERSION sequence $SEQUENCE"
 }
+
+# `scripts/network.sh install-variant MSP DIR`: what a member can do on its own
+# peer without asking anyone: package the chaincode in DIR (already built),
+# install it on MSP's peer only, and approve the committed definition's name,
+# version and sequence for MSP with that package. MSP's peer then runs that
+# build; the other members are not told. Installing the honest chaincode
+# directory the same way puts the member back on it. The rogue-member tests
+# use this.
+install_variant() {
+  deploy_start=$SECONDS
+  local msp="$1" dir="$2"
+  [ -n "$msp" ] && [ -n "$dir" ] || die "usage: scripts/network.sh install-variant MSP DIR"
+  member_vars "$msp"
+  dir="$(cd "$dir" && pwd)" || die "no chaincode directory $2"
+  CC_NAME="${CHAINCODE_NAME:-$(json_get chaincode)}"
+  FIRST_MSP="$msp"
+  CC_VERSION="$(committed version)"
+  SEQUENCE="$(committed sequence)"
+  [ -n "$CC_VERSION" ] || die "no committed definition of $CC_NAME; run scripts/network.sh deploy first"
+  mkdir -p "$CC_WORK"
+  CHAINCODE_SKIP_BUILD=1 stage_chaincode "$dir"
+  CC_LABEL="${CC_NAME}_$(tree_hash "$CC_WORK/stage")"
+  make_package "$CC_LABEL" "$CC_WORK/$CC_LABEL.tar.gz"
+  PACKAGE_ID="$(as_admin "$msp" peer lifecycle chaincode calculatepackageid "$CC_WORK/$CC_LABEL.tar.gz")"
+  step "installing $PACKAGE_ID on the peer of $msp only"
+  install_on "$msp"
+  step "approving $CC_NAME version $CC_VERSION sequence $SEQUENCE for $msp with it"
+  approve_for "$msp"
+  wait_for "$CC_NAME to answer on the peer of $msp (see $NET/peer-$msp.log)" 60 answers "$msp"
+  step "the peer of $msp runs $PACKAGE_ID"
+}

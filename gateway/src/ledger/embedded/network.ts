@@ -26,6 +26,12 @@ export interface EmbeddedNetworkConfig {
   batch?: Partial<BatchOptions>;
   /** fsync every block before a client hears of it (default true) */
   syncWrites?: boolean;
+  /**
+   * The contract classes one member's peer runs instead of the chaincode's,
+   * as a member may install its own build on its own peer (the rogue-member
+   * tests do).
+   */
+  peerContracts?: Readonly<Record<string, readonly (new () => unknown)[]>>;
 }
 
 const ORDERER_MSP = 'OrdererMSP';
@@ -82,6 +88,10 @@ export class EmbeddedNetwork implements EmbeddedChannel {
     );
     const membership = new Membership(members.map((mspId) => ({ mspId, rootCertificatePem: material.get(mspId)!.ca.certificatePem })));
     const host = new ContractHost(contracts, chaincode.name, chaincode.version);
+    const hostOf = (mspId: string): ContractHost => {
+      const own = config.peerContracts?.[mspId];
+      return own ? new ContractHost(own, chaincode.name, chaincode.version) : host;
+    };
     const peers = new Map<string, EmbeddedPeer>();
     const shared = new SharedWork();
     for (const mspId of members) {
@@ -93,7 +103,7 @@ export class EmbeddedNetwork implements EmbeddedChannel {
         config.channelId,
         chaincode,
         membership,
-        host,
+        hostOf(mspId),
         { syncWrites },
         shared,
       );
