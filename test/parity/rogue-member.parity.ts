@@ -248,7 +248,7 @@ for (const backendName of ['embedded', 'fabric'] as const) {
       // The honest members' data is as it was, and their gateways keep answering.
       const recordOf = (v: string): string => canonicalJson((JSON.parse(v) as RecordView).record);
       assert.ok((await view(BE, beUcr)) === baseline.beRecord, 'BE\'s record, as BE sees it, is unchanged');
-      assert.ok(recordOf(await view(DE, beUcr)) === recordOf(baseline.beRecord!), 'BE\'s record, as DE sees it, is unchanged');
+      assert.ok(recordOf(await view(DE, beUcr)) === recordOf(baseline.beRecord), 'BE\'s record, as DE sees it, is unchanged');
       assert.ok((await view(BE, nlUcr)) === baseline.beSees, 'what BE received from NL is unchanged');
       assert.ok((await agreementView(BE, agreementId)) === baseline.agreement, 'the agreement is unchanged');
       assert.ok((await agreementView(DE, proposedId)) === baseline.proposed, 'the proposed agreement is unchanged');
