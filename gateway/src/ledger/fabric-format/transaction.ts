@@ -308,14 +308,17 @@ export function buildReadWriteSet(
         return h;
       }),
     ]);
-    const pvt = new kvrwset.KVRWSet();
-    pvt.setWritesList(writes.map(kvWrite));
-    const pvtBytes = pvt.serializeBinary();
-    privateSets.push({ collection, rwset: pvtBytes });
     const set = new ledger.rwset.CollectionHashedReadWriteSet();
     set.setCollectionName(collection);
     set.setHashedRwset(hashed.serializeBinary());
-    set.setPvtRwsetHash(sha256(pvtBytes));
+    // As Fabric: a collection that is only read (GetPrivateDataHash, say) has no private write set and no hash of one.
+    if (writes.length > 0 || purges.length > 0) {
+      const pvt = new kvrwset.KVRWSet();
+      pvt.setWritesList(writes.map(kvWrite));
+      const pvtBytes = pvt.serializeBinary();
+      privateSets.push({ collection, rwset: pvtBytes });
+      set.setPvtRwsetHash(sha256(pvtBytes));
+    }
     return set;
   });
 
