@@ -22,9 +22,10 @@ import type { RecordView } from 'customs-ledger-chaincode/domain';
 import { createServer, FileTokenStore, type Role } from 'customs-ledger-gateway/dist/http';
 import { backends, type LedgerBackend } from 'customs-ledger-gateway/dist/ledger';
 import type * as FabricModule from 'customs-ledger-gateway/dist/ledger/fabric';
-import { randomSalts, sampleDeclaration } from '../support/fixtures';
+import { lodgeOn, makeLodgement, randomSalts, sampleDeclaration } from '../support/fixtures';
 import { ROOT, fabricAvailability, fabricRequired, logLinesOfThisRun } from '../support/parity-fabric';
-import { NL, PARITY_MEMBERS } from '../support/parity-targets';
+import { BE, DE, NL, PARITY_MEMBERS, openFabric, type ParityTarget } from '../support/parity-targets';
+import { agreementJson, sharedPayload } from '../support/scenario';
 
 const run = promisify(execFile);
 const DEADLINE_MS = 12_000;
@@ -242,5 +243,53 @@ describe('the Fabric nodes’ logs of this run', () => {
       lines.filter((l) => /Failed to reconcile|reconciliation error|Empty membership|\bpanic\b/.test(l)).map((l) => `${file}: ${l}`),
     );
     assert.deepEqual(noisy.slice(0, 5), [], `${noisy.length} such lines`);
+  });
+});
+
+describe('a member whose peer is down: the others keep lodging, sharing and agreeing', function () {
+  this.timeout(300_000);
+  let t: ParityTarget | undefined;
+  let stopped = false;
+
+  before(async function () {
+    if (!(await fabricAvailability()).ok) {
+      if (fabricRequired) {
+        throw new Error('real Fabric is required (CUSTOMS_LEDGER_REQUIRE_FABRIC=1) but not available');
+      }
+      this.skip();
+    }
+    t = await openFabric('fabric-gateway');
+  });
+
+  after(async () => {
+    if (stopped) {
+      await network('start', `peer-${DE}`);
+    }
+    await t?.close();
+  });
+
+  it('lodges through the remaining witness, and shares and accepts between the two members that are up', async () => {
+    await network('stop', `peer-${DE}`);
+    stopped = true;
+    const agreementId = `AGR-DOWN-${Date.now().toString(36).toUpperCase()}`;
+    const submit = (msp: string, role: 'officer' | 'admin', contract: 'agreement' | 'consignment', fn: string, args: string[], extra: { transient?: Record<string, Uint8Array>; endorsingOrgs?: string[] } = {}) =>
+      t!.peer[msp]!.submit({ identity: t!.wallet[msp]![role], contract, fn, args, ...extra });
+    // NL's witnesses are taken in turn: whichever comes first, the lodgements succeed through BE.
+    const lodged = [];
+    for (let i = 0; i < 3; i++) {
+      const l = await makeLodgement(sampleDeclaration(), NL, null);
+      await lodgeOn(t!.peer[NL]!, t!.wallet[NL]!.officer, l);
+      lodged.push(l);
+    }
+    await submit(NL, 'admin', 'agreement', 'Propose', [agreementJson({ id: agreementId, parties: [NL, BE] })]);
+    await submit(BE, 'admin', 'agreement', 'Accept', [agreementId]);
+    const l = lodged[0]!;
+    await submit(NL, 'officer', 'consignment', 'Share', [l.declaration.ucr, BE, agreementId, 'risk-assessment', ''], {
+      transient: { shared: Buffer.from(JSON.stringify(sharedPayload(l, ['goods', 'valuation']))) },
+      endorsingOrgs: [BE],
+    });
+    const seen = JSON.parse((await t!.peer[BE]!.evaluate({ identity: t!.wallet[BE]!.officer, contract: 'consignment', fn: 'Get', args: [l.declaration.ucr] })).toString()) as RecordView;
+    assert.deepEqual(seen.private?.categories, ['goods', 'valuation']);
+    console.log(`      with DE's peer down: ${lodged.length} lodgements, an agreement and a share between NL and BE`);
   });
 });

@@ -262,6 +262,11 @@ for (const backendName of ['embedded', 'fabric'] as const) {
       console.log(`      replay of DE's blocks: ${report.transactions} transactions, ${invalid} invalid (the attempts among them), ${report.findings.length} findings`);
       assert.deepEqual(report.findings, []);
       assert.ok(invalid >= 22, `${invalid} invalid transactions`);
+      // every attempt the rogue peer endorsed alone is listed as a refused write by NL, naming its function
+      const byRogue = report.refusedWrites.filter((r) => r.creator === NL && r.fn.startsWith('rogue:'));
+      assert.equal(byRogue.length, 22, JSON.stringify(report.refusedWrites.slice(0, 3)));
+      assert.ok(byRogue.every((r) => r.endorsedBy.join() === NL && r.reason.length > 0));
+      console.log(`      the replay lists ${report.refusedWrites.length} refused writes, e.g. ${byRogue[0]!.fn}: ${byRogue[0]!.reason}`);
     });
   });
 }

@@ -69,7 +69,29 @@ export interface RunSummary {
   transactions: number;
   validTransactions: number;
   findings: Finding[];
+  /**
+   * Writes the ledger refused: transactions that the peer recorded, and the
+   * replay derives, as ENDORSEMENT_POLICY_FAILURE: a client and endorsers
+   * trying to write keys or collections whose policy they cannot satisfy,
+   * such as another member's data. They changed nothing, so they are no
+   * finding, but an auditor lists them: each is an attempt someone made.
+   */
+  refusedWrites: RefusedWrite[];
   headHash: string;
+}
+
+export interface RefusedWrite {
+  block: number;
+  tx: number;
+  txId: string;
+  /** the submitting client's organisation */
+  creator: string;
+  /** the organisations whose peers endorsed it */
+  endorsedBy: string[];
+  /** "contract:Function" (another chaincode's prefixed with its name) */
+  fn: string;
+  /** why the policy was not met */
+  reason: string;
 }
 
 /** The time a block was cut, as near as its content says: its first transaction's timestamp. */
@@ -121,6 +143,7 @@ export class LedgerReplayer {
     let position: ReplayPosition = start;
     let transactions = 0;
     let valid = 0;
+    const refusedWrites: RefusedWrite[] = [];
     if (start.next > 0 && !this.trust) {
       findings.push(...(await this.resume(start)));
     }
@@ -147,6 +170,9 @@ export class LedgerReplayer {
         position = result.position;
         transactions += result.transactions;
         valid += result.valid;
+        if (n >= reportFrom) {
+          refusedWrites.push(...result.refusedWrites);
+        }
         const reported = n >= reportFrom ? result.findings : [];
         await this.state.commitBlock(position, reported);
         findings.push(...reported);
@@ -172,6 +198,7 @@ export class LedgerReplayer {
       transactions,
       validTransactions: valid,
       findings,
+      refusedWrites,
       headHash: position.previousHash,
     };
   }
@@ -199,7 +226,7 @@ export class LedgerReplayer {
     prepared: PreparedBlock,
     position: ReplayPosition,
     options: ReplayRunOptions,
-  ): Promise<{ position: ReplayPosition; findings: Finding[]; transactions: number; valid: number; fatal?: boolean }> {
+  ): Promise<{ position: ReplayPosition; findings: Finding[]; refusedWrites: RefusedWrite[]; transactions: number; valid: number; fatal?: boolean }> {
     const n = prepared.position;
     const findings: Finding[] = [];
     const blockSite: FindingSite = { block: n, tx: null, txId: null };
@@ -210,7 +237,7 @@ export class LedgerReplayer {
     if (block instanceof Error) {
       this.previousCommitHash = undefined;
       report(blockSite, 'block-decode', `block ${n} cannot be read: ${block.message}`);
-      return { position: { ...position, next: n + 1, previousHash: '' }, findings, transactions: 0, valid: 0, fatal: n === 0 || !this.trust };
+      return { position: { ...position, next: n + 1, previousHash: '' }, findings, refusedWrites: [], transactions: 0, valid: 0, fatal: n === 0 || !this.trust };
     }
     const verdicts = await prepared.verdicts();
     this.rememberTraderVerdicts(verdicts);
@@ -230,7 +257,7 @@ export class LedgerReplayer {
         this.trust.problems.forEach((p) => report(blockSite, 'genesis-config', p));
       } catch (err) {
         report(blockSite, 'genesis-config', `the channel configuration cannot be read: ${(err as Error).message}`);
-        return { position, findings, transactions: 0, valid: 0, fatal: true };
+        return { position, findings, refusedWrites: [], transactions: 0, valid: 0, fatal: true };
       }
       position = { next: 0, previousHash: '', genesisHash: headerHash, channelId: this.trust.channelId };
     } else if (position.previousHash !== '' && hex(block.previousHash) !== position.previousHash) {
@@ -264,6 +291,7 @@ export class LedgerReplayer {
     }
 
     let valid = 0;
+    const refusedWrites: RefusedWrite[] = [];
     const updates = new UpdateBatch();
     for (const i of block.envelopes.keys()) {
       const version: Version = { block: n, tx: i };
@@ -294,6 +322,17 @@ export class LedgerReplayer {
         if (recorded === 'VALID' && derivation.reason) {
           report(site, derivation.reason.rule, derivation.reason.message);
         }
+      }
+      if (tx && recorded === 'ENDORSEMENT_POLICY_FAILURE' && derivation.code === 'ENDORSEMENT_POLICY_FAILURE') {
+        refusedWrites.push({
+          block: n,
+          tx: i,
+          txId: tx.transactionId,
+          creator: tx.creator.mspId,
+          endorsedBy: [...new Set(tx.endorsements.map((e) => e.mspId))].sort(),
+          fn: tx.chaincode === options.chaincode ? (tx.args[0] ?? '') : `${tx.chaincode}:${tx.args[0] ?? ''}`,
+          reason: derivation.reason?.message ?? 'the endorsement policy was not met',
+        });
       }
       if (tx && tx.transactionId !== '') {
         this.checkTransactionId(tx, (m) => report(site, 'tx-id', m));
@@ -344,6 +383,7 @@ export class LedgerReplayer {
     return {
       position: { ...position, next: n + 1, previousHash: headerHash },
       findings,
+      refusedWrites,
       transactions: block.envelopes.length,
       valid,
     };

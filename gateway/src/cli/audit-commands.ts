@@ -15,6 +15,7 @@ import {
   type ReplayProgress,
 } from '../audit';
 import type { OpenedBlocks } from '../audit/block-location';
+import type { RefusedWrite } from '../audit/ledger-replay';
 
 export interface AuditIo {
   stdout(text: string): void;
@@ -26,6 +27,15 @@ export interface AuditIo {
 const BLOCKS_HELP =
   "a Fabric peer's or orderer's ledger folder (its blockfile_* files), an embedded peer's store folder, or a gateway URL";
 const CHANNEL_HELP = 'the channel, when the ledger folder holds several';
+
+/** The writes the ledger refused (not findings: they changed nothing), one line each. */
+function refusedWritesText(refused: readonly RefusedWrite[]): string {
+  if (refused.length === 0) {
+    return '';
+  }
+  const lines = refused.map((r) => `  block ${r.block} tx ${r.tx} ${r.txId.slice(0, 12)}… by ${r.creator}, endorsed by ${r.endorsedBy.join(' and ') || 'nobody'}: ${r.fn}: ${r.reason}`);
+  return `${refused.length} writes the ledger refused (ENDORSEMENT_POLICY_FAILURE), each an attempt to write what its endorsers could not:\n${lines.join('\n')}\n`;
+}
 
 /** Printed JSON is for people and scripts; nothing printed here is hashed. */
 const show = (value: unknown): string => JSON.stringify(value, null, 2);
@@ -92,7 +102,7 @@ export function registerAuditCommands(program: Command, io: AuditIo): Command {
       io.stdout(
         o.json
           ? `${show(report)}\n`
-          : `Blocks ${report.fromBlock}..${report.toBlock} of ${report.height}, ${report.transactions} transactions (${report.validTransactions} valid), head ${report.headHash}\n${formatFindings(report.findings)}\n`,
+          : `Blocks ${report.fromBlock}..${report.toBlock} of ${report.height}, ${report.transactions} transactions (${report.validTransactions} valid), head ${report.headHash}\n${formatFindings(report.findings)}\n${refusedWritesText(report.refusedWrites)}`,
       );
       if (report.findings.length > 0) {
         process.exitCode = 1;
