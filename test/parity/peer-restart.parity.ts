@@ -38,6 +38,7 @@ interface Outcome {
   ucr: string;
   status: number;
   code?: string;
+  message?: string;
   transactionId?: string | null;
   retryAfter: string | null;
   startedAt: number;
@@ -120,7 +121,7 @@ for (const clientName of ['fabric-gateway', 'fabric-network'] as const) {
       const lodge = async (body: unknown, ucr: string): Promise<Outcome> => {
         const startedAt = Date.now();
         let status = 0;
-        let parsed: { error?: { code?: string; details?: { transactionId?: string | null } } } = {};
+        let parsed: { error?: { code?: string; message?: string; details?: { transactionId?: string | null } } } = {};
         let retryAfter: string | null = null;
         try {
           const res = await fetch(`${base}/api/v1/consignments`, {
@@ -140,6 +141,7 @@ for (const clientName of ['fabric-gateway', 'fabric-network'] as const) {
           ucr,
           status,
           ...(parsed.error?.code ? { code: parsed.error.code } : {}),
+          ...(parsed.error?.message ? { message: parsed.error.message } : {}),
           ...(parsed.error?.details && 'transactionId' in parsed.error.details ? { transactionId: parsed.error.details.transactionId ?? null } : {}),
           retryAfter,
           startedAt,

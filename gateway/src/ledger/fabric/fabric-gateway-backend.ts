@@ -66,7 +66,7 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
     const own = peerOf(config.material, config.mspId);
     this.client = dial(own);
     this.planner = endorsementPlanner(config.material.peers.map((p) => p.mspId), FABRIC_CHAINCODE_POLICY);
-    this.link = new PeerLink(this.mspId, () => {
+    this.link = new PeerLink(this.mspId, own, () => {
       this.closeGateways();
       this.client.close();
       this.client = dial(own);

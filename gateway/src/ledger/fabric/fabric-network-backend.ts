@@ -32,7 +32,7 @@ import { contractEventsOf } from '../fabric-format/block-view';
 import { QsccLedger } from './qscc-ledger';
 import { readerIdentity, type FabricBackendConfig } from './config';
 import { chaincodeMessageOf, messageOf, refusalError } from './errors';
-import { FABRIC_CHAINCODE_POLICY, connectionProfile } from './material';
+import { FABRIC_CHAINCODE_POLICY, connectionProfile, peerOf, type FabricPeer } from './material';
 import { endorsementPlanner, type EndorsementPlanner } from '../endorsement-plan';
 import { PeerLink, isUnreachable } from './peer-link';
 import { Qscc } from './qscc';
@@ -70,6 +70,7 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
   private readonly channel: string;
   private readonly link: PeerLink;
   private readonly planner: EndorsementPlanner;
+  private readonly ownPeer: FabricPeer;
 
   constructor(private readonly config: FabricBackendConfig) {
     super();
@@ -77,7 +78,8 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
     this.chaincode = config.material.chaincode;
     this.channel = config.material.channel;
     routeSdkLog(config.logger);
-    this.link = new PeerLink(this.mspId, () => this.disconnectAll());
+    this.ownPeer = peerOf(config.material, config.mspId);
+    this.link = new PeerLink(this.mspId, this.ownPeer, () => this.disconnectAll());
     this.planner = endorsementPlanner(config.material.peers.map((p) => p.mspId), FABRIC_CHAINCODE_POLICY);
     this.qscc = new Qscc(
       (fn, args) =>
@@ -126,7 +128,7 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
           return { gateway, network: await gateway.getNetwork(this.channel) };
         } catch (err) {
           gateway.disconnect();
-          if (isUnreachable(err)) {
+          if (isUnreachable(err, this.ownPeer)) {
             throw err;
           }
           throw new LedgerError('connect', `cannot connect to the peer of ${this.mspId}: ${messageOf(err)}`, undefined, { cause: err });

@@ -20,29 +20,58 @@ const GRPC_UNAVAILABLE = 14;
 const UNREACHABLE_TEXT =
   /\bUNAVAILABLE\b|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|No connection established|[Ff]ailed to connect|Connection dropped|[Cc]onnection refused|Socket closed|DiscoveryService has failed|is not connected|Channel has been shut down|CANCELLED: Call cancelled/;
 
-function walk(err: unknown, visit: (e: Record<string, unknown>) => boolean, depth = 0): boolean {
+/** The peer's names in errors: its host name (fabric-common's "peer=<name>") and its address (its URL). */
+export interface PeerNames {
+  hostName: string;
+  address: string;
+}
+
+/**
+ * Whether a line of an error's text says the peer could not be reached.
+ * fabric-common lists every endorser of a failed endorsement on a line of
+ * its own ("peer=<name>, status=grpc, message=..."): a line about another
+ * member's peer (a witness that is down) says nothing of this one.
+ */
+function lineSaysUnreachable(line: string, own: PeerNames): boolean {
+  if (!UNREACHABLE_TEXT.test(line)) {
+    return false;
+  }
+  const named = /peer=([^,\s]+)/.exec(line)?.[1];
+  if (named !== undefined) {
+    return named === own.hostName;
+  }
+  const url = /url:\s*grpcs?:\/\/([^,\s]+)/.exec(line)?.[1];
+  return url === undefined || url === own.address;
+}
+
+function walk(err: unknown, own: PeerNames, depth = 0): boolean {
   if (depth > 5 || err === null || typeof err !== 'object') {
     return false;
   }
   const e = err as Record<string, unknown>;
-  if (visit(e)) {
+  // A gRPC status is that of the call to this peer (fabric-gateway's Gateway service): the per-peer
+  // details of an ABORTED endorsement speak of the other endorsers.
+  if (typeof e.code === 'number') {
+    return e.code === GRPC_UNAVAILABLE;
+  }
+  if (typeof e.message === 'string' && e.message.split('\n').some((line) => lineSaysUnreachable(line, own))) {
     return true;
   }
-  for (const listName of ['details', 'responses', 'errors']) {
+  for (const listName of ['responses', 'errors']) {
     const list = e[listName];
-    if (Array.isArray(list) && list.some((item) => walk(item, visit, depth + 1))) {
+    if (Array.isArray(list) && list.some((item) => walk(item, own, depth + 1))) {
       return true;
     }
   }
-  return walk(e.cause, visit, depth + 1);
+  return walk(e.cause, own, depth + 1);
 }
 
-/** Whether a Fabric client error says the peer could not be reached (not that it refused or failed the request). */
-export function isUnreachable(err: unknown): boolean {
+/** Whether a Fabric client error says this peer could not be reached (not that it, or another endorser, refused or failed). */
+export function isUnreachable(err: unknown, own: PeerNames): boolean {
   if (chaincodeMessageOf(err) !== undefined) {
     return false;
   }
-  return walk(err, (e) => e.code === GRPC_UNAVAILABLE || (typeof e.message === 'string' && UNREACHABLE_TEXT.test(e.message)));
+  return walk(err, own);
 }
 
 /**
@@ -72,6 +101,7 @@ export class PeerLink {
 
   constructor(
     private readonly mspId: string,
+    private readonly peer: PeerNames,
     /** drops the client's connections so that the next call dials again */
     private readonly reset: () => void,
     options: Partial<PeerLinkOptions> = {},
@@ -96,7 +126,7 @@ export class PeerLink {
       this.downSince = undefined;
       return value;
     } catch (err) {
-      if (!isUnreachable(err)) {
+      if (!isUnreachable(err, this.peer)) {
         throw err;
       }
       throw this.failed(err, unconfirmed);
