@@ -196,7 +196,7 @@ export class LedgerClient {
       if (observed) {
         this.observe(fn, 'unavailable', 'NONE');
       }
-      return new GatewayError('LEDGER_UNAVAILABLE', `the authority's peer cannot be reached (${fn})`, {}, { cause: err });
+      return new GatewayError('LEDGER_UNAVAILABLE', `the ledger cannot take ${fn} now: ${err.message}`, {}, { cause: err });
     }
     if (observed) {
       this.observe(fn, err.details.validationCode === undefined ? 'failed' : 'invalidated', err.details.validationCode ?? 'NONE');

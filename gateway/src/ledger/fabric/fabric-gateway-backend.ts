@@ -29,7 +29,7 @@ import { readerIdentity, type FabricBackendConfig } from './config';
 import { messageOf, refusalError } from './errors';
 import { FABRIC_CHAINCODE_POLICY, peerOf, type FabricPeer } from './material';
 import { endorsementPlanner, type EndorsementPlanner } from '../endorsement-plan';
-import { PEER_CHANNEL_OPTIONS, PeerLink } from './peer-link';
+import { PEER_CHANNEL_OPTIONS, PeerLink, noEndorsersAvailable } from './peer-link';
 import { Qscc } from './qscc';
 import { lowSSigner } from './signer';
 
@@ -135,7 +135,9 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
         last = refused;
       }
     }
-    throw last;
+    throw noEndorsersAvailable(last)
+      ? new LedgerError('connect', `no set of endorsing peers for the chaincode policy can be reached now: ${messageOf(last)}`, undefined, { cause: last })
+      : last;
   }
 
   async submit(request: SubmitRequest): Promise<SubmitResult> {

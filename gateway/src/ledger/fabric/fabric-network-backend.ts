@@ -34,7 +34,7 @@ import { readerIdentity, type FabricBackendConfig } from './config';
 import { chaincodeMessageOf, messageOf, refusalError } from './errors';
 import { FABRIC_CHAINCODE_POLICY, connectionProfile, peerOf, type FabricPeer } from './material';
 import { endorsementPlanner, type EndorsementPlanner } from '../endorsement-plan';
-import { PeerLink, isUnreachable } from './peer-link';
+import { PeerLink, isUnreachable, noEndorsersAvailable } from './peer-link';
 import { Qscc } from './qscc';
 import { lowSSigner } from './signer';
 
@@ -183,6 +183,11 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
         }
         last = err;
       }
+    }
+    if (noEndorsersAvailable(last)) {
+      // discovery's view may be stale (a peer restarted): the next call connects and discovers afresh
+      this.disconnectAll();
+      throw new LedgerError('connect', `no set of endorsing peers for the chaincode policy can be reached now: ${messageOf(last)}`, undefined, { cause: last });
     }
     throw last;
   }

@@ -20,6 +20,36 @@ const GRPC_UNAVAILABLE = 14;
 const UNREACHABLE_TEXT =
   /\bUNAVAILABLE\b|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|No connection established|[Ff]ailed to connect|Connection dropped|[Cc]onnection refused|Socket closed|DiscoveryService has failed|is not connected|Channel has been shut down|CANCELLED: Call cancelled/;
 
+/**
+ * What Fabric says when no set of peers can endorse for the policy right now:
+ * another member's peer is down, or a restarted peer's discovery does not yet
+ * know the others (gossip takes a few seconds), or fabric-common's endorser
+ * connection failed at the transport ("status=grpc, message=Endorsement has
+ * failed", with no peer's answer). Not a fault of the request.
+ */
+export const NO_ENDORSERS =
+  /failed to find any endorsing peers|failed constructing descriptor|no combination of peers|failed to select a set of endorsers|cannot satisfy the endorsement policy|status=grpc, message=Endorsement has failed/;
+
+/** Whether no set of endorsers was available (see NO_ENDORSERS), rather than a refusal or a failure of the request. */
+export function noEndorsersAvailable(err: unknown): boolean {
+  const texts: string[] = [];
+  const collect = (e: unknown, depth: number): void => {
+    if (depth > 5 || e === null || typeof e !== 'object') {
+      return;
+    }
+    const o = e as Record<string, unknown>;
+    if (typeof o.message === 'string') {
+      texts.push(o.message);
+    }
+    collect(o.cause, depth + 1);
+    if (o.details && typeof o.details === 'object' && 'cause' in o.details) {
+      collect((o.details as { cause: unknown }).cause, depth + 1);
+    }
+  };
+  collect(err, 0);
+  return texts.some((t) => NO_ENDORSERS.test(t));
+}
+
 /** The peer's names in errors: its host name (fabric-common's "peer=<name>") and its address (its URL). */
 export interface PeerNames {
   hostName: string;
@@ -52,7 +82,8 @@ function walk(err: unknown, own: PeerNames, depth = 0): boolean {
   // A gRPC status is that of the call to this peer (fabric-gateway's Gateway service): the per-peer
   // details of an ABORTED endorsement speak of the other endorsers.
   if (typeof e.code === 'number') {
-    return e.code === GRPC_UNAVAILABLE;
+    // ... and an UNAVAILABLE about endorsers ("failed to find any endorsing peers for org(s)") is about other peers
+    return e.code === GRPC_UNAVAILABLE && !(typeof e.message === 'string' && NO_ENDORSERS.test(e.message));
   }
   if (typeof e.message === 'string' && e.message.split('\n').some((line) => lineSaysUnreachable(line, own))) {
     return true;

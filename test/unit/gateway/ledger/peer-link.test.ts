@@ -4,7 +4,7 @@
  * another member's peer (a witness) that is down.
  */
 import { strict as assert } from 'node:assert';
-import { isUnreachable, PeerLink } from 'customs-ledger-gateway/dist/ledger/fabric/peer-link';
+import { isUnreachable, noEndorsersAvailable, PeerLink } from 'customs-ledger-gateway/dist/ledger/fabric/peer-link';
 import { LedgerError } from 'customs-ledger-gateway/dist/ledger/backend';
 
 const own = { hostName: 'peer0.nl.customs.example', address: '127.0.0.1:7051' };
@@ -27,6 +27,12 @@ describe('peer link: is the own peer unreachable?', () => {
     assert.equal(isUnreachable(new Error('No valid responses from any peers. Errors:\n    peer=peer0.de.customs.example, status=grpc, message=14 UNAVAILABLE: No connection established'), own), false);
     assert.equal(isUnreachable(new Error('Failed to connect before the deadline on Endorser- name: peer0.de.customs.example, url:grpcs://127.0.0.1:9051, connected:false'), own), false);
     assert.equal(isUnreachable(grpcError(2, 'chaincode response 500, {"code":"UCR_CONFLICT","message":"UNAVAILABLE"}'), own), false);
+    // the Gateway service's own words when a named organisation's peers are all down
+    const noPeers = grpcError(14, '14 UNAVAILABLE: failed to find any endorsing peers for org(s): DECustomsMSP');
+    assert.equal(isUnreachable(noPeers, own), false);
+    assert.equal(noEndorsersAvailable(noPeers), true);
+    assert.equal(noEndorsersAvailable(new Error('DiscoveryService: customs-ledger error: failed constructing descriptor for chaincodes:<name:"customs-ledger" >')), true);
+    assert.equal(noEndorsersAvailable(new Error('endorsing peers returned different results')), false);
   });
 
   it('refuses calls at once for a second after a failure, names the transaction of an unconfirmed one, and recovers', async () => {
