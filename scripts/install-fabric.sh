@@ -9,7 +9,8 @@
 #   1. FABRIC_BIN_DIR (and FABRIC_CONFIG_DIR, its sampleconfig folder): binaries
 #      already installed on this machine; their version is checked.
 #   2. `go install <pkg>@<commit>` from the Go module proxy, where it serves
-#      Fabric 2.5 (asked once, with a short deadline).
+#      Fabric 2.5 (asked once, with a short deadline); FABRIC_SKIP_PROXY=1
+#      skips this route (CI builds from the archives only).
 #   3. A build from the source archives in FABRIC_SOURCE_DIR (default
 #      ../shared/fabric beside the checkout, when it exists): their SHA256SUMS
 #      are checked first; the trees carry vendor/, so the build is offline.
