@@ -55,8 +55,32 @@ export interface Lodged {
 const asRecord = answerParser(consignmentRecordSchema, 'record');
 const asStored = answerParser(z.strictObject({ ucr: z.string(), declarationHash: z.string(), collection: z.string() }), 'stored declaration');
 
+/** How often, and after how long, Lodge is sent again while a witness has not yet committed the stored private part. */
+const CATCH_UP_ATTEMPTS = 5;
+const CATCH_UP_FIRST_WAIT_MS = 100;
+
 export class LodgementService {
   constructor(private readonly ledger: LedgerClient) {}
+
+  /**
+   * Lodge, once StoreDeclaration has committed on the authority's own peer. A
+   * witness may not have committed that block yet and then refuses with
+   * DECLARATION_NOT_STORED, as it sees no hash of the private part: peers
+   * commit the same blocks at their own pace. Lodge is sent again after a
+   * short wait (100, 200, 400, 800 ms), each time to the next witnesses.
+   */
+  private async submitLodge(lodge: Parameters<LedgerClient['submit']>[0]) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ledger.submit(lodge, asRecord, true);
+      } catch (err) {
+        if (!(err instanceof LedgerRuleError) || err.code !== 'DECLARATION_NOT_STORED' || attempt >= CATCH_UP_ATTEMPTS) {
+          throw err;
+        }
+        await new Promise((resolve) => setTimeout(resolve, CATCH_UP_FIRST_WAIT_MS * 2 ** (attempt - 1)));
+      }
+    }
+  }
 
   async lodge(as: WalletIdentity, input: LodgeInput): Promise<Lodged> {
     const salts = input.salts ?? randomSalts();
@@ -93,7 +117,7 @@ export class LodgementService {
       };
       await this.ledger.submit(store, asStored, true);
     }
-    const committed = await this.ledger.submit(lodge, asRecord, true);
+    const committed = await this.submitLodge(lodge);
     const record = committed.value;
     return {
       record,
