@@ -6,22 +6,16 @@
  * block; a world state edited in stateLeveldb is a state finding.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Level } from 'level';
 import { folderDigest, runCli } from '../support/cli-process';
-import { ROOT, fabricAvailability, fabricRequired } from '../support/parity-fabric';
+import { ROOT, needFabric, networkScript } from '../support/parity-fabric';
 
-const run = promisify(execFile);
 const PEER_DATA = join(ROOT, '.fabric', 'network', 'peers', 'peer0.de.customs.example', 'data');
 const CHAIN = join('ledgersData', 'chains', 'chains', 'customs');
 
-async function network(...args: string[]): Promise<void> {
-  await run('bash', [join(ROOT, 'scripts', 'network.sh'), ...args], { cwd: ROOT, timeout: 120_000 });
-}
 
 interface Report {
   findings: { block: number | null; rule: string; message: string }[];
@@ -56,21 +50,14 @@ describe('auditor on a Fabric peer’s ledger folder', function () {
   let copy: string;
 
   before(async function () {
-    const fabric = await fabricAvailability();
-    if (!fabric.ok) {
-      if (fabricRequired) {
-        throw new Error('real Fabric is required (CUSTOMS_LEDGER_REQUIRE_FABRIC=1) but not available');
-      }
-      console.log('  skipped: needs a real Fabric network');
-      this.skip();
-    }
+    await needFabric(this, 'the auditor on a Fabric peer\'s ledger folder');
     dir = await mkdtemp(join(tmpdir(), 'customs-fabric-audit-'));
     copy = join(dir, 'peer-de');
-    await network('stop', 'DECustomsMSP');
+    await networkScript(['stop', 'DECustomsMSP']);
     try {
       await cp(PEER_DATA, copy, { recursive: true });
     } finally {
-      await network('start', 'DECustomsMSP');
+      await networkScript(['start', 'DECustomsMSP']);
     }
   });
 

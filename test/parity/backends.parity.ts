@@ -16,7 +16,7 @@ import { LedgerError, type SubmitResult } from 'customs-ledger-gateway/dist/ledg
 import { blockHeaderHash, decodeBlock } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
 import { decodeEnvelope } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
 import { makeLodgement, newTrader, sampleDeclaration, type Lodgement } from '../support/fixtures';
-import { fabricAvailability, fabricRequired, restoreFabric } from '../support/parity-fabric';
+import { fabricRequired, needFabric, restoreFabric } from '../support/parity-fabric';
 import { BE, DE, NL, TARGETS, openEmbedded, openFabric, type ParityTarget, type Role, type TargetName } from '../support/parity-targets';
 import { agreementJson, sharedPayload } from '../support/scenario';
 import { captureStdout, type StdoutCapture } from '../support/stdout-capture';
@@ -96,14 +96,7 @@ for (const name of TARGETS) {
 
     before(async function () {
       if (name !== 'embedded') {
-        const available = await fabricAvailability();
-        if (!available.ok) {
-          if (fabricRequired) {
-            throw new Error(`CUSTOMS_LEDGER_REQUIRE_FABRIC=1 but real Fabric is not available: ${available.reason}`);
-          }
-          console.log(`    skipped on ${name}: ${available.reason}`);
-          this.skip();
-        }
+        await needFabric(this, `on ${name}`);
       }
       stdout = captureStdout();
       t = name === 'embedded' ? await openEmbedded() : await openFabric(name);

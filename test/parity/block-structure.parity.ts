@@ -12,7 +12,7 @@ import { strict as assert } from 'node:assert';
 import { blockShape, configtxlatorMissing, shapeDifferences, type Shape } from '../support/block-shape';
 import { EMBEDDED_KNOWN_DIFFERENCES, GENESIS_VALUES } from '../support/block-shape-differences';
 import { lodgedBlock } from '../support/lodged-block';
-import { fabricAvailability, fabricRequired, restoreFabric } from '../support/parity-fabric';
+import { needFabric, restoreFabric } from '../support/parity-fabric';
 import { NL, TARGETS, openEmbedded, openFabric, type ParityTarget, type TargetName } from '../support/parity-targets';
 
 interface Shapes {
@@ -47,14 +47,7 @@ describe('block structure: embedded against real Fabric', function () {
           this.skip();
         }
         if (name !== 'embedded') {
-          const available = await fabricAvailability();
-          if (!available.ok) {
-            if (fabricRequired) {
-              throw new Error(`CUSTOMS_LEDGER_REQUIRE_FABRIC=1 but real Fabric is not available: ${available.reason}`);
-            }
-            console.log(`    skipped on ${name}: ${available.reason}`);
-            this.skip();
-          }
+          await needFabric(this, `on ${name}`);
         }
         const target = name === 'embedded' ? await openEmbedded() : await openFabric(name);
         try {

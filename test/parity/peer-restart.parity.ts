@@ -9,25 +9,22 @@
  * Run for each Fabric client.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { pino } from 'pino';
 import type { RecordView } from 'customs-ledger-chaincode/domain';
 import { createServer, FileTokenStore, type Role } from 'customs-ledger-gateway/dist/http';
 import { backends, type LedgerBackend } from 'customs-ledger-gateway/dist/ledger';
 import type * as FabricModule from 'customs-ledger-gateway/dist/ledger/fabric';
 import { lodgeOn, makeLodgement, randomSalts, sampleDeclaration } from '../support/fixtures';
-import { ROOT, fabricAvailability, fabricRequired, logLinesOfThisRun } from '../support/parity-fabric';
+import { ROOT, logLinesOfThisRun, needFabric, networkScript } from '../support/parity-fabric';
 import { BE, DE, NL, PARITY_MEMBERS, openFabric, type ParityTarget } from '../support/parity-targets';
 import { agreementJson, sharedPayload } from '../support/scenario';
 
-const run = promisify(execFile);
 const DEADLINE_MS = 12_000;
 /** what a request may take beyond the gateway's deadline: the HTTP hop and the answer */
 const SLACK_MS = 2_000;
@@ -47,9 +44,6 @@ interface Outcome {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function network(...args: string[]): Promise<void> {
-  await run('bash', [join(ROOT, 'scripts', 'network.sh'), ...args], { cwd: ROOT, timeout: 120_000 });
-}
 
 function peerPid(): number {
   const [pid] = readFileSync(join(ROOT, '.fabric', 'network', 'pids', `${PEER}.pid`), 'utf8').trim().split(' ');
@@ -67,14 +61,7 @@ for (const clientName of ['fabric-gateway', 'fabric-network'] as const) {
     let readers: Record<string, FabricModule.FabricWallet> = {};
 
     before(async function () {
-      const fabric = await fabricAvailability();
-      if (!fabric.ok) {
-        if (fabricRequired) {
-          throw new Error('real Fabric is required (CUSTOMS_LEDGER_REQUIRE_FABRIC=1) but not available');
-        }
-        console.log(`  skipped: the restart test needs a real Fabric network`);
-        this.skip();
-      }
+      await needFabric(this, 'the restart test');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const fabricModule = require('customs-ledger-gateway/dist/ledger/fabric') as typeof FabricModule;
       const material = await fabricModule.loadFabricNetwork();
@@ -103,7 +90,7 @@ for (const clientName of ['fabric-gateway', 'fabric-network'] as const) {
 
     after(async () => {
       // the peer must run again whatever happened above
-      await network('start', PEER).catch(() => undefined);
+      await networkScript(['start', PEER]).catch(() => undefined);
       await new Promise((r) => server?.close(r));
       for (const b of Object.values(peers)) {
         await b.close();
@@ -178,7 +165,7 @@ for (const clientName of ['fabric-gateway', 'fabric-network'] as const) {
       const killedAt = Date.now();
       process.kill(peerPid(), 'SIGKILL');
       await sleep(5_000);
-      await network('start', PEER);
+      await networkScript(['start', PEER]);
       const restartedAt = Date.now();
       // run on until the gateway has answered 2xx after the restart, and a little longer
       const until = restartedAt + RECOVERY_MS + 20_000;
@@ -235,12 +222,7 @@ for (const clientName of ['fabric-gateway', 'fabric-network'] as const) {
 
 describe('the Fabric nodes’ logs of this run', () => {
   it('hold no private-data reconciliation error and no panic', async function () {
-    if (!(await fabricAvailability()).ok) {
-      if (fabricRequired) {
-        throw new Error('real Fabric is required (CUSTOMS_LEDGER_REQUIRE_FABRIC=1) but not available');
-      }
-      this.skip();
-    }
+    await needFabric(this, 'the check of the nodes\' logs');
     const noisy = Object.entries(logLinesOfThisRun()).flatMap(([file, lines]) =>
       lines.filter((l) => /Failed to reconcile|reconciliation error|Empty membership|\bpanic\b/.test(l)).map((l) => `${file}: ${l}`),
     );
@@ -254,24 +236,19 @@ describe('a member whose peer is down: the others keep lodging, sharing and agre
   let stopped = false;
 
   before(async function () {
-    if (!(await fabricAvailability()).ok) {
-      if (fabricRequired) {
-        throw new Error('real Fabric is required (CUSTOMS_LEDGER_REQUIRE_FABRIC=1) but not available');
-      }
-      this.skip();
-    }
+    await needFabric(this, 'the test with a member\'s peer down');
     t = await openFabric('fabric-gateway');
   });
 
   after(async () => {
     if (stopped) {
-      await network('start', `peer-${DE}`);
+      await networkScript(['start', `peer-${DE}`]);
     }
     await t?.close();
   });
 
   it('lodges through the remaining witness, and shares and accepts between the two members that are up', async () => {
-    await network('stop', `peer-${DE}`);
+    await networkScript(['stop', `peer-${DE}`]);
     stopped = true;
     const agreementId = `AGR-DOWN-${Date.now().toString(36).toUpperCase()}`;
     const submit = (msp: string, role: 'officer' | 'admin', contract: 'agreement' | 'consignment', fn: string, args: string[], extra: { transient?: Record<string, Uint8Array>; endorsingOrgs?: string[] } = {}) =>

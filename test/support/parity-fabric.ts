@@ -19,8 +19,9 @@ export type FabricAvailability = { ok: true; startedHere: boolean; timings: Reco
 
 export const fabricRequired = process.env.CUSTOMS_LEDGER_REQUIRE_FABRIC === '1';
 
-async function network(command: 'status' | 'up' | 'deploy' | 'down', timeoutMs: number): Promise<string> {
-  const { stdout } = await run('bash', [NETWORK_SH, command], {
+/** Runs `scripts/network.sh` with these arguments (`up`, `stop peer-NLCustomsMSP`, ...); its stdout. */
+export async function networkScript(args: readonly string[], timeoutMs = 300_000): Promise<string> {
+  const { stdout } = await run('bash', [NETWORK_SH, ...args], {
     cwd: ROOT,
     timeout: timeoutMs,
     env: { ...process.env, CHAINCODE_DIR: join(ROOT, 'chaincode') },
@@ -28,6 +29,8 @@ async function network(command: 'status' | 'up' | 'deploy' | 'down', timeoutMs: 
   });
   return stdout;
 }
+
+const network = (command: 'status' | 'up' | 'deploy' | 'down', timeoutMs: number): Promise<string> => networkScript([command], timeoutMs);
 
 /** Node names of `network.sh status` and whether each runs. */
 function runningNodes(status: string): { running: number; total: number } {
@@ -99,6 +102,22 @@ export function fabricAvailability(): Promise<FabricAvailability> {
     return a;
   });
   return checked;
+}
+
+/**
+ * For a hook or test that needs the real network: returns when it runs;
+ * otherwise fails (CUSTOMS_LEDGER_REQUIRE_FABRIC=1) or skips `ctx`, saying why.
+ */
+export async function needFabric(ctx: Mocha.Context, what: string): Promise<void> {
+  const available = await fabricAvailability();
+  if (available.ok) {
+    return;
+  }
+  if (fabricRequired) {
+    throw new Error(`CUSTOMS_LEDGER_REQUIRE_FABRIC=1 but real Fabric is not available: ${available.reason}`);
+  }
+  console.log(`    skipped ${what}: ${available.reason}`);
+  ctx.skip();
 }
 
 /** Brings the network down if this run brought it up. */

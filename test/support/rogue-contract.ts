@@ -4,10 +4,13 @@
  * it on one member's peer only (with Fabric's approveformyorg of the committed
  * definition, or as one embedded peer's contracts) and tries with it to forge
  * or erase other members' data. Keys are given as {"type", "attributes"} for
- * a composite key, or {"raw"}; a policy as {"orgs": [...]} (all of them).
+ * a composite key, or {"raw"}; a policy as {"orgs": [...]} (all of them, as
+ * the honest chaincode writes key-level policies). Inside the member's own
+ * chaincode package this module requires `customs-ledger-chaincode/policy`,
+ * the package itself, by Node's self-reference through its "exports".
  */
 import { Context, Contract, Transaction } from 'fabric-contract-api';
-import { common, msp } from '@hyperledger/fabric-protos';
+import { allOf } from 'customs-ledger-chaincode/policy';
 
 interface KeySpec {
   type?: string;
@@ -18,36 +21,6 @@ interface KeySpec {
 function keyOf(ctx: Context, keyJson: string): string {
   const spec = JSON.parse(keyJson) as KeySpec;
   return spec.raw ?? ctx.stub.createCompositeKey(spec.type ?? '', spec.attributes ?? []);
-}
-
-/** "every one of these organisations' peers", as the honest chaincode writes key-level policies */
-function allOfPeers(orgs: readonly string[]): Uint8Array {
-  const sorted = [...new Set(orgs)].sort();
-  const envelope = new common.SignaturePolicyEnvelope();
-  envelope.setIdentitiesList(
-    sorted.map((mspId) => {
-      const role = new msp.MSPRole();
-      role.setMspIdentifier(mspId);
-      role.setRole(msp.MSPRole.MSPRoleType.PEER);
-      const principal = new msp.MSPPrincipal();
-      principal.setPrincipalClassification(msp.MSPPrincipal.Classification.ROLE);
-      principal.setPrincipal(role.serializeBinary());
-      return principal;
-    }),
-  );
-  const nOutOf = new common.SignaturePolicy.NOutOf();
-  nOutOf.setN(sorted.length);
-  nOutOf.setRulesList(
-    sorted.map((_, i) => {
-      const rule = new common.SignaturePolicy();
-      rule.setSignedBy(i);
-      return rule;
-    }),
-  );
-  const rule = new common.SignaturePolicy();
-  rule.setNOutOf(nOutOf);
-  envelope.setRule(rule);
-  return envelope.serializeBinary();
 }
 
 export class RogueContract extends Contract {
@@ -61,7 +34,7 @@ export class RogueContract extends Contract {
     const key = keyOf(ctx, keyJson);
     await ctx.stub.putState(key, Buffer.from(value, 'utf8'));
     if (policyJson !== '') {
-      await ctx.stub.setStateValidationParameter(key, allOfPeers((JSON.parse(policyJson) as { orgs: string[] }).orgs));
+      await ctx.stub.setStateValidationParameter(key, allOf((JSON.parse(policyJson) as { orgs: string[] }).orgs));
     }
     return key;
   }
@@ -77,7 +50,7 @@ export class RogueContract extends Contract {
   @Transaction()
   public async SetPolicy(ctx: Context, keyJson: string, policyJson: string): Promise<string> {
     const key = keyOf(ctx, keyJson);
-    await ctx.stub.setStateValidationParameter(key, allOfPeers((JSON.parse(policyJson) as { orgs: string[] }).orgs));
+    await ctx.stub.setStateValidationParameter(key, allOf((JSON.parse(policyJson) as { orgs: string[] }).orgs));
     return key;
   }
 

@@ -1,38 +1,34 @@
 /**
- * Key-level (state-based) endorsement policies: "k of these organisations'
- * peers", as a SignaturePolicyEnvelope built here with the organisations in
- * sorted order, so every endorser writes the same bytes.
+ * Signature policies (SignaturePolicyEnvelope), the one builder of them:
+ * key-level (state-based) endorsement policies — "k of these organisations'
+ * peers", organisations in sorted order so every endorser writes the same
+ * bytes — and, for the genesis configuration the embedded ledger writes, an
+ * organisation's role policies. Exported as `customs-ledger-chaincode/policy`.
  */
 import { common, msp } from '@hyperledger/fabric-protos';
 
-const built = new Map<string, Uint8Array>();
+export type PrincipalRole = keyof typeof msp.MSPRole.MSPRoleType;
 
-export function signedByPeersOf(orgs: readonly string[], required: number): Uint8Array {
-  const sorted = [...new Set(orgs)].sort();
-  const cacheKey = `${required}/${sorted.join(',')}`;
-  const cached = built.get(cacheKey);
-  if (cached) {
-    return Uint8Array.from(cached);
-  }
-  const bytes = buildEnvelope(sorted, required);
-  built.set(cacheKey, bytes);
-  return Uint8Array.from(bytes);
+export interface Principal {
+  mspId: string;
+  role: PrincipalRole;
 }
 
-function buildEnvelope(sorted: readonly string[], required: number): Uint8Array {
-  if (sorted.length === 0 || required < 1 || required > sorted.length) {
-    throw new RangeError(`cannot require ${required} of ${sorted.length} organisations`);
+/** `required` of these principals (in the order given) must sign. */
+export function signaturePolicy(principals: readonly Principal[], required: number): Uint8Array {
+  if (principals.length === 0 || required < 1 || required > principals.length) {
+    throw new RangeError(`cannot require ${required} of ${principals.length} principals`);
   }
-  const principals = sorted.map((mspId) => {
-    const role = new msp.MSPRole();
-    role.setMspIdentifier(mspId);
-    role.setRole(msp.MSPRole.MSPRoleType.PEER);
+  const identities = principals.map(({ mspId, role }) => {
+    const r = new msp.MSPRole();
+    r.setMspIdentifier(mspId);
+    r.setRole(msp.MSPRole.MSPRoleType[role]);
     const principal = new msp.MSPPrincipal();
     principal.setPrincipalClassification(msp.MSPPrincipal.Classification.ROLE);
-    principal.setPrincipal(role.serializeBinary());
+    principal.setPrincipal(r.serializeBinary());
     return principal;
   });
-  const rules = sorted.map((_, i) => {
+  const rules = principals.map((_, i) => {
     const rule = new common.SignaturePolicy();
     rule.setSignedBy(i);
     return rule;
@@ -45,8 +41,25 @@ function buildEnvelope(sorted: readonly string[], required: number): Uint8Array 
   const envelope = new common.SignaturePolicyEnvelope();
   envelope.setVersion(0);
   envelope.setRule(rule);
-  envelope.setIdentitiesList(principals);
+  envelope.setIdentitiesList(identities);
   return envelope.serializeBinary();
+}
+
+const built = new Map<string, Uint8Array>();
+
+/** `required` of these organisations' peers. */
+export function signedByPeersOf(orgs: readonly string[], required: number): Uint8Array {
+  const sorted = [...new Set(orgs)].sort();
+  const cacheKey = `${required}/${sorted.join(',')}`;
+  let bytes = built.get(cacheKey);
+  if (!bytes) {
+    bytes = signaturePolicy(
+      sorted.map((mspId) => ({ mspId, role: 'PEER' })),
+      required,
+    );
+    built.set(cacheKey, bytes);
+  }
+  return Uint8Array.from(bytes);
 }
 
 /** Every one of these organisations must endorse. */

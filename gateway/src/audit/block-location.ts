@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { PeerStore } from '../ledger/embedded/storage';
 import { blockSources, type BlockSource } from './block-source';
-import { blockFileNames, openFabricBlockFiles } from './fabric-block-files';
+import { isBlockFileName, openFabricBlockFiles } from './fabric-block-files';
 import { openFabricStateDb } from './fabric-state-db';
 import { DEFAULT_CHAINCODE } from './replay';
 import { peerStoreState, type PeerStateView } from './state-comparison';
@@ -47,15 +47,15 @@ const MAX_DEPTH = 6;
 
 /** Folders under `dir` (itself included) that hold Fabric block files, depth first, in name order. */
 async function channelFolders(dir: string, depth = 0): Promise<string[]> {
-  if ((await blockFileNames(dir)).length > 0) {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (entries.some((e) => e.isFile() && isBlockFileName(e.name))) {
     return [dir];
   }
   if (depth >= MAX_DEPTH) {
     return [];
   }
   const found: string[] = [];
-  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1));
-  for (const e of entries) {
+  for (const e of entries.filter((entry) => entry.isDirectory())) {
     found.push(...(await channelFolders(join(dir, e.name), depth + 1)));
   }
   return found;

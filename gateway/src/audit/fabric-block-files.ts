@@ -33,10 +33,14 @@ export interface FabricBlockFiles extends BlockSource {
   close(): Promise<void>;
 }
 
+/** Whether a file name is one of Fabric's block files (blockfile_NNNNNN). */
+export function isBlockFileName(name: string): boolean {
+  return BLOCK_FILE.test(name);
+}
+
 /** The block file names of a channel folder, in order; empty when it holds none. */
-export async function blockFileNames(dir: string): Promise<string[]> {
-  const names = (await readdir(dir)).filter((n) => BLOCK_FILE.test(n));
-  return names.sort();
+async function blockFileNames(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter(isBlockFileName).sort();
 }
 
 function readVarint(bytes: Uint8Array): { value: number; size: number } | undefined {

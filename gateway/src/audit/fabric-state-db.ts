@@ -45,50 +45,44 @@ interface DbValue {
   validationParameter: Uint8Array | null;
 }
 
-function validationParameterOf(metadata: Uint8Array): Uint8Array | null {
-  const r = new ProtoReader(metadata);
-  let found: Uint8Array | null = null;
+/**
+ * The length-delimited fields of a message, as [field number, bytes] in
+ * order (other wire types skipped): every message read here (DBValue,
+ * KVMetadataWrite, KVMetadataEntry) holds only bytes, strings and messages.
+ */
+function bytesFields(message: Uint8Array): [number, Uint8Array][] {
+  const r = new ProtoReader(message);
+  const out: [number, Uint8Array][] = [];
   for (let field = r.next(); field !== 0; field = r.next()) {
-    if (field !== 2) {
+    try {
+      out.push([field, r.bytes()]);
+    } catch {
       r.skip();
-      continue;
     }
-    const entry = new ProtoReader(r.bytes());
-    let name = '';
-    let value: Uint8Array = new Uint8Array();
-    for (let f = entry.next(); f !== 0; f = entry.next()) {
-      if (f === 1) {
-        name = entry.string();
-      } else if (f === 2) {
-        value = entry.bytes();
-      } else {
-        entry.skip();
-      }
-    }
-    if (name === VALIDATION_PARAMETER) {
-      found = value;
+  }
+  return out;
+}
+
+/** The last value of a field (proto3: the last occurrence wins), or empty bytes. */
+const lastOf = (fields: [number, Uint8Array][], n: number): Uint8Array => fields.filter(([f]) => f === n).pop()?.[1] ?? new Uint8Array();
+
+/** The VALIDATION_PARAMETER entry of a KVMetadataWrite {2: entries {1: name, 2: value}}. */
+function validationParameterOf(metadata: Uint8Array): Uint8Array | null {
+  let found: Uint8Array | null = null;
+  for (const [field, entryBytes] of bytesFields(metadata)) {
+    const entry = field === 2 ? bytesFields(entryBytes) : [];
+    if (Buffer.from(lastOf(entry, 1)).toString('utf8') === VALIDATION_PARAMETER) {
+      found = lastOf(entry, 2);
     }
   }
   return found;
 }
 
+/** A DBValue {1: version, 2: value, 3: metadata}. */
 function decodeDbValue(bytes: Uint8Array): DbValue {
-  const r = new ProtoReader(bytes);
-  let version: Uint8Array = new Uint8Array();
-  let value: Uint8Array = new Uint8Array();
-  let metadata: Uint8Array = new Uint8Array();
-  for (let field = r.next(); field !== 0; field = r.next()) {
-    if (field === 1) {
-      version = r.bytes();
-    } else if (field === 2) {
-      value = r.bytes();
-    } else if (field === 3) {
-      metadata = r.bytes();
-    } else {
-      r.skip();
-    }
-  }
-  return { version: versionOf(version), value, validationParameter: metadata.length > 0 ? validationParameterOf(metadata) : null };
+  const fields = bytesFields(bytes);
+  const metadata = lastOf(fields, 3);
+  return { version: versionOf(lastOf(fields, 1)), value: lastOf(fields, 2), validationParameter: metadata.length > 0 ? validationParameterOf(metadata) : null };
 }
 
 export interface FabricStateDb extends PeerStateView {

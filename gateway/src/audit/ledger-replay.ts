@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { common } from '@hyperledger/fabric-protos';
 import type { ValidationCode } from '../ledger/backend';
 import { blockHeaderHash, decodeBlock, type DecodedBlock } from '../ledger/fabric-format/block';
+import { functionOf } from '../ledger/fabric-format/block-view';
 import { readBlock, type ReadBlock, type ReadTransaction } from '../ledger/fabric-format/block-reader';
 import { addTransactionUpdates, commitHash, metadataOnlyKeys, readCommitHashMetadata, updateBatchBytes, UpdateBatch } from '../ledger/fabric-format/commit-hash';
 import { decodeEnvelope, type DecodedTransaction } from '../ledger/fabric-format/transaction';
@@ -330,7 +331,7 @@ export class LedgerReplayer {
           txId: tx.transactionId,
           creator: tx.creator.mspId,
           endorsedBy: [...new Set(tx.endorsements.map((e) => e.mspId))].sort(),
-          fn: tx.chaincode === options.chaincode ? (tx.args[0] ?? '') : `${tx.chaincode}:${tx.args[0] ?? ''}`,
+          fn: functionOf(tx, options.chaincode),
           reason: derivation.reason?.message ?? 'the endorsement policy was not met',
         });
       }

@@ -13,6 +13,8 @@
  * is validated against the caller's own endorsement policy alone (Fabric
  * v2.5 core/common/validation/statebased/v20.go), and asks only its own peer.
  */
+import { LedgerError, isCodedRefusal } from './backend';
+
 export type ChaincodePolicyRule = 'any' | 'majority' | 'all';
 
 /** How many distinct members' peers the chaincode policy needs. */
@@ -26,11 +28,43 @@ export function requiredEndorsers(rule: ChaincodePolicyRule, memberCount: number
 export interface EndorsementPlanner {
   /** The endorsing organisations to try, first set first; each holds `own` first. */
   plans(own: string, named: readonly string[], endorsement: 'policy' | 'named'): string[][];
+  /**
+   * Runs `attempt` with each plan in turn until one succeeds. A failure that
+   * another set of endorsers cannot change ends the search at once: a coded
+   * refusal, or anything past the endorsement stage (the own peer
+   * unreachable, a transaction already sent). After the last plan, the last
+   * failure is thrown, through `exhausted` when given.
+   */
+  inTurn<T>(
+    own: string,
+    request: { endorsingOrgs?: readonly string[]; endorsement?: 'policy' | 'named' },
+    attempt: (orgs: string[]) => Promise<T>,
+    exhausted?: (last: unknown) => unknown,
+  ): Promise<T>;
+}
+
+/** Whether a failed attempt may succeed with other endorsers. */
+function worthAnotherPlan(err: unknown): boolean {
+  return err instanceof LedgerError && err.stage === 'endorse' && !isCodedRefusal(err);
 }
 
 export function endorsementPlanner(members: readonly string[], rule: ChaincodePolicyRule): EndorsementPlanner {
   let turn = 0;
   return {
+    async inTurn(own, request, attempt, exhausted) {
+      let last: unknown;
+      for (const orgs of this.plans(own, request.endorsingOrgs ?? [], request.endorsement ?? 'policy')) {
+        try {
+          return await attempt(orgs);
+        } catch (err) {
+          if (!worthAnotherPlan(err)) {
+            throw err;
+          }
+          last = err;
+        }
+      }
+      throw exhausted ? exhausted(last) : last;
+    },
     plans(own, named, endorsement) {
       const fixed = [own, ...[...new Set(named)].filter((o) => o !== own)];
       const needed = endorsement === 'named' ? 0 : requiredEndorsers(rule, members.length) - fixed.length;

@@ -6,7 +6,6 @@
  */
 import { decodeRuleError } from 'customs-ledger-chaincode/domain';
 import {
-  isCodedRefusal,
   LedgerError,
   type BlockInfo,
   type ContractEvent,
@@ -76,32 +75,23 @@ export class EmbeddedBackend implements LedgerBackend {
     return (await this.propose(this.peer, proposal, false, 'evaluate')).payload;
   }
 
-  /** Endorses on each plan's peers in turn until one set endorses; a chaincode refusal ends the search. */
-  private async endorse(request: SubmitRequest): Promise<{ proposal: BuiltProposal; responses: ProposalResult[] }> {
-    let last: unknown;
-    for (const orgs of this.planner.plans(this.mspId, request.endorsingOrgs ?? [], request.endorsement ?? 'policy')) {
+  /** Endorses on each plan's peers in turn (endorsement-plan.ts) until one set endorses. */
+  private endorse(request: SubmitRequest): Promise<{ proposal: BuiltProposal; responses: ProposalResult[] }> {
+    return this.planner.inTurn(this.mspId, request, async (orgs) => {
       const proposal = this.proposal(request);
       request.onTransactionId?.(proposal.transactionId);
-      try {
-        const responses: ProposalResult[] = [];
-        for (const org of orgs) {
-          let peer: ChannelPeer;
-          try {
-            peer = this.network.peer(org);
-          } catch {
-            throw new LedgerError('endorse', `no peer of ${org} to endorse`, proposal.transactionId);
-          }
-          responses.push(await this.propose(peer, proposal, true, 'endorse'));
+      const responses: ProposalResult[] = [];
+      for (const org of orgs) {
+        let peer: ChannelPeer;
+        try {
+          peer = this.network.peer(org);
+        } catch {
+          throw new LedgerError('endorse', `no peer of ${org} to endorse`, proposal.transactionId);
         }
-        return { proposal, responses };
-      } catch (err) {
-        if (isCodedRefusal(err)) {
-          throw err;
-        }
-        last = err;
+        responses.push(await this.propose(peer, proposal, true, 'endorse'));
       }
-    }
-    throw last;
+      return { proposal, responses };
+    });
   }
 
   async submit(request: SubmitRequest): Promise<SubmitResult> {

@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
+import { signaturePolicy, type PrincipalRole } from 'customs-ledger-chaincode/policy';
 import { buildBlock, type BuiltBlock } from './block';
 import { sha256 } from './transaction';
 
@@ -62,10 +63,10 @@ function value(message: { serializeBinary(): Uint8Array }): common.ConfigValue {
   return v;
 }
 
-function configPolicy(type: number, message: { serializeBinary(): Uint8Array }): common.ConfigPolicy {
+function configPolicy(type: number, value: Uint8Array | { serializeBinary(): Uint8Array }): common.ConfigPolicy {
   const policy = new common.Policy();
   policy.setType(type);
-  policy.setValue(message.serializeBinary());
+  policy.setValue(value instanceof Uint8Array ? value : value.serializeBinary());
   const p = new common.ConfigPolicy();
   p.setPolicy(policy);
   p.setModPolicy(ADMINS);
@@ -79,36 +80,10 @@ function implicitMeta(rule: 'ANY' | 'MAJORITY' | 'ALL', subPolicy: string): comm
   return configPolicy(common.Policy.PolicyType.IMPLICIT_META, meta);
 }
 
-type Role = keyof typeof msp.MSPRole.MSPRoleType;
 
 /** OR('<msp>.<role>', …): one of the roles signs. */
-function signedByAnyOf(mspId: string, roles: readonly Role[]): common.ConfigPolicy {
-  const envelope = new common.SignaturePolicyEnvelope();
-  envelope.setVersion(0);
-  envelope.setIdentitiesList(
-    roles.map((role) => {
-      const r = new msp.MSPRole();
-      r.setMspIdentifier(mspId);
-      r.setRole(msp.MSPRole.MSPRoleType[role]);
-      const principal = new msp.MSPPrincipal();
-      principal.setPrincipalClassification(msp.MSPPrincipal.Classification.ROLE);
-      principal.setPrincipal(r.serializeBinary());
-      return principal;
-    }),
-  );
-  const nOutOf = new common.SignaturePolicy.NOutOf();
-  nOutOf.setN(1);
-  nOutOf.setRulesList(
-    roles.map((_, i) => {
-      const rule = new common.SignaturePolicy();
-      rule.setSignedBy(i);
-      return rule;
-    }),
-  );
-  const rule = new common.SignaturePolicy();
-  rule.setNOutOf(nOutOf);
-  envelope.setRule(rule);
-  return configPolicy(common.Policy.PolicyType.SIGNATURE, envelope);
+function signedByAnyOf(mspId: string, roles: readonly PrincipalRole[]): common.ConfigPolicy {
+  return configPolicy(common.Policy.PolicyType.SIGNATURE, signaturePolicy(roles.map((role) => ({ mspId, role })), 1));
 }
 
 function capabilities(name: string): common.ConfigValue {

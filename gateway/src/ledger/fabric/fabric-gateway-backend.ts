@@ -13,7 +13,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, type Gateway, type Network, type Transaction } from '@hyperledger/fabric-gateway';
 import {
-  isCodedRefusal,
   LedgerError,
   type ContractEvent,
   type LedgerBackend,
@@ -29,7 +28,7 @@ import { readerIdentity, type FabricBackendConfig } from './config';
 import { messageOf, refusalError } from './errors';
 import { FABRIC_CHAINCODE_POLICY, peerOf, type FabricPeer } from './material';
 import { endorsementPlanner, type EndorsementPlanner } from '../endorsement-plan';
-import { PEER_CHANNEL_OPTIONS, PeerLink, noEndorsersAvailable } from './peer-link';
+import { PEER_CHANNEL_OPTIONS, PeerLink, noEndorsersError } from './peer-link';
 import { Qscc } from './qscc';
 import { lowSSigner } from './signer';
 
@@ -113,31 +112,28 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
     }
   }
 
-  /** Endorses on each plan's organisations in turn until one set endorses; a chaincode refusal or an unreachable own peer ends the search. */
-  private async endorse(request: SubmitRequest): Promise<{ transaction: Transaction; transactionId: string }> {
+  /** Endorses on each plan's organisations in turn (endorsement-plan.ts) until one set endorses. */
+  private endorse(request: SubmitRequest): Promise<{ transaction: Transaction; transactionId: string }> {
     const contract = this.network(request.identity).getContract(this.chaincode, request.contract);
-    let last: unknown;
-    for (const orgs of this.planner.plans(this.mspId, request.endorsingOrgs ?? [], request.endorsement ?? 'policy')) {
-      const proposal = contract.newProposal(request.fn, {
-        arguments: request.args,
-        ...(request.transient ? { transientData: request.transient } : {}),
-        endorsingOrganizations: orgs,
-      });
-      const transactionId = proposal.getTransactionId();
-      request.onTransactionId?.(transactionId);
-      try {
-        return { transaction: await this.link.run(() => proposal.endorse()), transactionId };
-      } catch (err) {
-        const refused = refusalError('endorse', err, transactionId, this.mspId);
-        if (isCodedRefusal(refused) || refused.stage === 'connect') {
-          throw refused;
+    return this.planner.inTurn(
+      this.mspId,
+      request,
+      async (orgs) => {
+        const proposal = contract.newProposal(request.fn, {
+          arguments: request.args,
+          ...(request.transient ? { transientData: request.transient } : {}),
+          endorsingOrganizations: orgs,
+        });
+        const transactionId = proposal.getTransactionId();
+        request.onTransactionId?.(transactionId);
+        try {
+          return { transaction: await this.link.run(() => proposal.endorse()), transactionId };
+        } catch (err) {
+          throw refusalError('endorse', err, transactionId, this.mspId);
         }
-        last = refused;
-      }
-    }
-    throw noEndorsersAvailable(last)
-      ? new LedgerError('connect', `no set of endorsing peers for the chaincode policy can be reached now: ${messageOf(last)}`, undefined, { cause: last })
-      : last;
+      },
+      noEndorsersError,
+    );
   }
 
   async submit(request: SubmitRequest): Promise<SubmitResult> {

@@ -18,7 +18,6 @@
 import { routeSdkLog } from './fabric-sdk-log'; // before fabric-network: see there
 import { Gateway, Wallets, type Contract, type Identity, type IdentityProvider, type Network, type Wallet, type X509Identity } from 'fabric-network';
 import {
-  isCodedRefusal,
   LedgerError,
   type ContractEvent,
   type LedgerBackend,
@@ -34,7 +33,7 @@ import { readerIdentity, type FabricBackendConfig } from './config';
 import { chaincodeMessageOf, messageOf, refusalError } from './errors';
 import { FABRIC_CHAINCODE_POLICY, connectionProfile, peerOf, type FabricPeer } from './material';
 import { endorsementPlanner, type EndorsementPlanner } from '../endorsement-plan';
-import { PeerLink, isUnreachable, noEndorsersAvailable } from './peer-link';
+import { PeerLink, isUnreachable, noEndorsersError } from './peer-link';
 import { Qscc } from './qscc';
 import { lowSSigner } from './signer';
 
@@ -170,26 +169,17 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
     }
   }
 
+  /** Submits endorsed by each plan's organisations in turn (endorsement-plan.ts) until one set endorses. */
   async submit(request: SubmitRequest): Promise<SubmitResult> {
     const { contract } = await this.contract(request);
-    let last: unknown;
-    for (const orgs of this.planner.plans(this.mspId, request.endorsingOrgs ?? [], request.endorsement ?? 'policy')) {
-      try {
-        return await this.submitEndorsedBy(contract, request, orgs);
-      } catch (err) {
-        // another set of witnesses is worth trying only when nothing may have been ordered
-        if (!(err instanceof LedgerError) || err.stage !== 'endorse' || isCodedRefusal(err)) {
-          throw err;
-        }
-        last = err;
+    return this.planner.inTurn(this.mspId, request, (orgs) => this.submitEndorsedBy(contract, request, orgs), (last) => {
+      const err = noEndorsersError(last);
+      if (err !== last) {
+        // discovery's view may be stale (a peer restarted): the next call connects and discovers afresh
+        this.disconnectAll();
       }
-    }
-    if (noEndorsersAvailable(last)) {
-      // discovery's view may be stale (a peer restarted): the next call connects and discovers afresh
-      this.disconnectAll();
-      throw new LedgerError('connect', `no set of endorsing peers for the chaincode policy can be reached now: ${messageOf(last)}`, undefined, { cause: last });
-    }
-    throw last;
+      return err;
+    });
   }
 
   private async submitEndorsedBy(contract: Contract, request: SubmitRequest, orgs: string[]): Promise<SubmitResult> {

@@ -50,6 +50,14 @@ export function noEndorsersAvailable(err: unknown): boolean {
   return texts.some((t) => NO_ENDORSERS.test(t));
 }
 
+/** The error to throw when every set of endorsers failed: LedgerError(`connect`) when none was reachable, else `last`. */
+export function noEndorsersError(last: unknown): unknown {
+  if (!noEndorsersAvailable(last)) {
+    return last;
+  }
+  return new LedgerError('connect', `no set of endorsing peers for the chaincode policy can be reached now: ${messageOf(last)}`, undefined, { cause: last });
+}
+
 /** The peer's names in errors: its host name (fabric-common's "peer=<name>") and its address (its URL). */
 export interface PeerNames {
   hostName: string;
