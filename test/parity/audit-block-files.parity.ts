@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Level } from 'level';
 import { folderDigest, runCli } from '../support/cli-process';
+import { lodgeOn, makeLodgement, sampleDeclaration } from '../support/fixtures';
 import { ROOT, needFabric, networkScript } from '../support/parity-fabric';
+import { DE, NL, openFabric } from '../support/parity-targets';
 
 const PEER_DATA = join(ROOT, '.fabric', 'network', 'peers', 'peer0.de.customs.example', 'data');
 const CHAIN = join('ledgersData', 'chains', 'chains', 'customs');
@@ -53,6 +55,19 @@ describe('auditor on a Fabric peer’s ledger folder', function () {
     await needFabric(this, 'the auditor on a Fabric peer\'s ledger folder');
     dir = await mkdtemp(join(tmpdir(), 'customs-fabric-audit-'));
     copy = join(dir, 'peer-de');
+    // records of its own, whatever else the network holds, and DE's peer at the same height before it stops
+    const t = await openFabric('fabric-gateway');
+    try {
+      for (let i = 0; i < 4; i++) {
+        await lodgeOn(t.peer[NL]!, t.wallet[NL]!.officer, await makeLodgement(sampleDeclaration(), NL, null));
+      }
+      const height = await t.peer[NL]!.blockHeight();
+      for (let waited = 0; (await t.peer[DE]!.blockHeight()) < height && waited < 100; waited++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await t.close();
+    }
     await networkScript(['stop', 'DECustomsMSP']);
     try {
       await cp(PEER_DATA, copy, { recursive: true });
