@@ -212,7 +212,9 @@ for (const name of TARGETS) {
     });
 
     it("lists a record's history", async () => {
-      const entries = (await evaluate(DE, 'auditor', 'consignment', 'History', [signed.declaration.ucr])) as { txId: string; isDelete: boolean; record: { status: string } | null }[];
+      const { entries } = (await evaluate(DE, 'auditor', 'consignment', 'History', [signed.declaration.ucr])) as {
+        entries: { txId: string; isDelete: boolean; record: { status: string } | null }[];
+      };
       const statuses = entries.map((e) => e.record?.status ?? 'deleted');
       assert.deepEqual([...statuses].sort(), ['held', 'lodged', 'released', 'risk-assessed']);
       const lodgeTx = ours.find((o) => o.what === 'consignment:Lodge')!.txId;

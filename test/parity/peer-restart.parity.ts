@@ -208,7 +208,7 @@ for (const clientName of ['fabric-gateway', 'fabric-network'] as const) {
       const ask = async (msp: string, fn: string, ucr: string): Promise<unknown> =>
         JSON.parse((await peers[msp]!.evaluate({ identity: readers[msp]!.officer, contract: 'consignment', fn, args: [ucr] })).toString()) as unknown;
       for (const ucr of acknowledged) {
-        const history = (await ask(NL, 'History', ucr)) as { txId: string }[];
+        const history = ((await ask(NL, 'History', ucr)) as { entries: { txId: string }[] }).entries;
         assert.equal(history.length, 1, `${ucr} was written ${history.length} times`);
         for (const msp of PARITY_MEMBERS) {
           const view = (await ask(msp, 'Get', ucr)) as RecordView;

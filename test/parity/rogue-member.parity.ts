@@ -16,7 +16,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contracts } from 'customs-ledger-chaincode';
-import { canonicalJson, type RecordView, type ShareRecord } from 'customs-ledger-chaincode/domain';
+import { canonicalJson, decodeRuleError, type RecordView, type ShareRecord } from 'customs-ledger-chaincode/domain';
 import { blockSources, replay } from 'customs-ledger-gateway/dist/audit';
 import { backends, EmbeddedNetwork, LedgerError, type ContractName, type LedgerBackend } from 'customs-ledger-gateway/dist/ledger';
 import { lodgeOn, makeLodgement, sampleDeclaration, type Lodgement } from '../support/fixtures';
@@ -261,6 +261,72 @@ for (const backendName of ['embedded', 'fabric'] as const) {
       assert.ok(byRogue.every((r) => r.creator === NL && r.fn.startsWith('rogue:')));
       assert.ok(byRogue.every((r) => r.endorsedBy.join() === NL && r.reason.length > 0));
       console.log(`      the replay lists ${report.refusedWrites.length} refused writes, e.g. ${byRogue[0]!.fn}: ${byRogue[0]!.reason}`);
+    });
+
+    it('lets NL rewrite only what it owns, and every honest reader skips what it wrote there and names it; the auditor reports it', async () => {
+      // NL's own record and its own acceptance: keys whose key-level policy names NL alone, so Fabric commits these.
+      const rOwn = await makeLodgement(sampleDeclaration(), NL, null);
+      await lodgeOn(t!.peer[NL]!, t!.wallet[NL]!.officer, rOwn);
+      const ucr = rOwn.declaration.ucr;
+      const ownWrites = [
+        { what: 'its own record, as bytes that are no record', args: [k('consignment', ucr), '{"docType":"consignment","ucr":', ''] },
+        {
+          what: 'its own acceptance, rewritten to name BE\'s',
+          args: [k('acceptance', agreementId, NL), JSON.stringify({ docType: 'acceptance', agreementId, party: BE, acceptedAt: '2026-01-01T00:00:00.000Z', txId: 'x' }), ''],
+        },
+      ];
+      const txIds: string[] = [];
+      for (const w of ownWrites) {
+        await t!.peer[NL]!.submit({
+          identity: t!.wallet[NL]!.officer,
+          contract: 'rogue' as ContractName,
+          fn: 'Put',
+          args: w.args,
+          endorsement: 'named',
+          onTransactionId: (id) => txIds.push(id),
+        });
+      }
+      const ask = async (msp: string, role: Role, contract: ContractName, fn: string, args: string[]): Promise<unknown> =>
+        JSON.parse((await t!.peer[msp]!.evaluate({ identity: t!.wallet[msp]![role], contract, fn, args })).toString()) as unknown;
+      for (const msp of [BE, DE]) {
+        // A listing skips the record and names it.
+        let found: { key: string; reason: string } | undefined;
+        let bookmark = '';
+        for (let page = 0; page < 100 && found === undefined; page++) {
+          const answer = (await ask(msp, 'officer', 'consignment', 'List', [JSON.stringify({ by: 'office', value: rOwn.declaration.office, pageSize: 200, bookmark })])) as {
+            records: { ucr: string }[];
+            bookmark: string;
+            skipped: { key: string; reason: string }[];
+          };
+          assert.ok(!answer.records.some((r) => r.ucr === ucr));
+          found = answer.skipped.find((sk) => sk.key === `consignment/${ucr}`);
+          if (answer.records.length + answer.skipped.length < 200) {
+            break;
+          }
+          bookmark = answer.bookmark;
+        }
+        assert.ok(found && /not JSON/.test(found.reason), `${msp}'s listing names the record it left out`);
+        // A read of it alone is a coded refusal, not a failure.
+        await assert.rejects(
+          t!.peer[msp]!.evaluate({ identity: t!.wallet[msp]!.officer, contract: 'consignment', fn: 'Get', args: [ucr] }),
+          (err: unknown) => err instanceof LedgerError && decodeRuleError(err.details.chaincodeMessage ?? '')?.code === 'MALFORMED_DOCUMENT',
+        );
+        // The acceptance naming BE counts for nobody: the agreement waits for NL again.
+        const agreement = (await ask(msp, 'admin', 'agreement', 'Get', [agreementId])) as { acceptedBy: string[]; status: string };
+        assert.deepEqual(agreement.acceptedBy, [BE]);
+        assert.equal(agreement.status, 'proposed');
+        const activity = (await ask(msp, 'auditor', 'consignment', 'AgreementActivity', [agreementId])) as { shares: unknown[]; skipped: unknown[] };
+        assert.equal(activity.shares.length, 1);
+      }
+      const report = await replay({ source: blockSources.backend(t!.peer[DE]!) });
+      const findings = report.findings.filter((f) => f.txId !== null && txIds.includes(f.txId));
+      console.log(
+        `      rogue member's own keys: ${ownWrites.length} rewrites committed (allowed: it owns them), skipped by every honest reader; the replay reports ${findings.map((f) => f.rule).join(', ')}`,
+      );
+      assert.deepEqual(report.findings.filter((f) => !findings.includes(f)), [], 'no other finding');
+      for (const txId of txIds) {
+        assert.ok(findings.some((f) => f.txId === txId), `the replay reports transaction ${txId}`);
+      }
     });
   });
 }

@@ -184,6 +184,24 @@ export class MemoryLedger {
     };
   }
 
+  /**
+   * What a member's own build of the chaincode may still do to a key it owns
+   * (the key-level policy names it alone): put any bytes under it, committed
+   * as that member's transaction. The rogue-member suite does it through
+   * Fabric's validation; this is for the readers' tests.
+   */
+  ownerWrite(msp: string, key: string, value: Uint8Array): string {
+    const policy = this.state.get(key)?.validationParameter;
+    const names = (m: string): boolean => policy !== undefined && Buffer.from(policy).includes(Buffer.from(m));
+    if (!names(msp) || this.identities.msps.some((m) => m !== msp && names(m))) {
+      throw new Error(`${msp} does not own ${key.split('\u0000').join('/')}`);
+    }
+    const txId = randomUUID().replaceAll('-', '');
+    const rwset: ReadWriteSet = { reads: [], rangeQueries: [], writes: [{ key, value }], metadataWrites: [], privateReads: [], privateWrites: [], privateMetadataWrites: [], purges: [] };
+    this.commit(txId, 'rogue:Put', rwset, null, this.now, msp);
+    return txId;
+  }
+
   private commit(txId: string, fn: string, rwset: ReadWriteSet, event: ChaincodeEvent | null, time: Date, creatorMsp: string): void {
     this.block += 1;
     const version: Version = { block: this.block, tx: 0 };

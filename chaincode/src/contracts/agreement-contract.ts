@@ -23,7 +23,6 @@ import {
   ACCEPTANCE,
   AGREEMENT,
   AGREEMENT_BY_PARTY,
-  asAgreement,
   findAgreement,
   loadAgreement,
   requireParty,
@@ -31,7 +30,7 @@ import {
   type AgreementView,
 } from './agreements';
 import { allOf } from './policy';
-import { INDEX_VALUE, collect, emit, jsonArg, key, requireRole, txTime, writeState } from './support';
+import { INDEX_VALUE, SkippedDocuments, collect, emit, jsonArg, key, requireRole, txTime, writeState } from './support';
 
 const reasonSchema = z.string().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
 const statusFilter = z.union([z.literal(''), z.enum(AGREEMENT_STATUSES)]);
@@ -141,22 +140,23 @@ export class AgreementContract extends Contract {
     const partyValue = parseWith(partyFilter, party, 'party');
     const statusValue = parseWith(statusFilter, status, 'status');
     const now = txTime(ctx);
+    const skipped = new SkippedDocuments();
     const ids =
       partyValue === ''
         ? (await collect(await ctx.stub.getStateByPartialCompositeKey(AGREEMENT, []))).map(
-            (kv) => asAgreement(jsonArg(Buffer.from(kv.value).toString('utf8'), kv.key)).id,
+            (kv) => ctx.stub.splitCompositeKey(kv.key).attributes[0] ?? '',
           )
         : (await collect(await ctx.stub.getStateByPartialCompositeKey(AGREEMENT_BY_PARTY, [partyValue]))).map(
             (kv) => ctx.stub.splitCompositeKey(kv.key).attributes[1] ?? '',
           );
-    const views: AgreementView[] = [];
-    for (const id of [...ids].sort()) {
-      const view = await findAgreement(ctx, id, now);
+    const agreements: AgreementView[] = [];
+    for (const id of [...new Set(ids)].sort()) {
+      const view = await skipped.take(() => findAgreement(ctx, id, now, skipped));
       if (view && (statusValue === '' || view.status === statusValue)) {
-        views.push(view);
+        agreements.push(view);
       }
     }
-    return canonicalJson(views);
+    return canonicalJson({ agreements, skipped: skipped.entries });
   }
 
   private async _writeAcceptance(ctx: Context, agreementId: string, party: string, now: string): Promise<void> {

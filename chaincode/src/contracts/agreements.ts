@@ -2,32 +2,49 @@
 import type { Context } from 'fabric-contract-api';
 import {
   LedgerRuleError,
+  acceptanceSchema,
+  agreementSchema,
   agreementStatus,
-  type Acceptance,
   type Agreement,
-  type AgreementStatus,
+  type AgreementView,
 } from '../domain';
-import { collect, docOf, jsonOf, key, readState } from './support';
+import { SkippedDocuments, collect, documentReader, key, readState } from './support';
 
 export const AGREEMENT = 'agreement';
 export const ACCEPTANCE = 'acceptance';
 export const AGREEMENT_BY_PARTY = 'agreement-party';
 
-export interface AgreementView extends Agreement {
-  acceptedBy: string[];
-  status: AgreementStatus;
-}
+export type { AgreementView };
 
-export const asAgreement = docOf<Agreement>('agreement');
-export const asAcceptance = docOf<Acceptance>('acceptance');
+export const asAgreement = documentReader(agreementSchema, 'agreement', (a, where) =>
+  where === `${AGREEMENT}/${a.id}` ? undefined : `it names agreement ${a.id}`,
+);
+export const asAcceptance = documentReader(acceptanceSchema, 'acceptance', (a, where) =>
+  where === `${ACCEPTANCE}/${a.agreementId}/${a.party}` ? undefined : `it names ${a.party}'s acceptance of ${a.agreementId}`,
+);
 
-export async function findAgreement(ctx: Context, id: string, now: string): Promise<AgreementView | undefined> {
+/**
+ * An agreement and its status. An acceptance that is not one counts as no
+ * acceptance (its party alone could have written it, as it could have
+ * deleted it) and is noted in `skipped`.
+ */
+export async function findAgreement(
+  ctx: Context,
+  id: string,
+  now: string,
+  skipped = new SkippedDocuments(),
+): Promise<AgreementView | undefined> {
   const agreement = await readState(ctx, key(ctx, AGREEMENT, id), asAgreement);
   if (!agreement) {
     return undefined;
   }
-  const acceptances = await collect(await ctx.stub.getStateByPartialCompositeKey(ACCEPTANCE, [id]));
-  const acceptedBy = acceptances.map((kv) => asAcceptance(jsonOf(kv.value, kv.key)).party);
+  const acceptedBy: string[] = [];
+  for (const kv of await collect(await ctx.stub.getStateByPartialCompositeKey(ACCEPTANCE, [id]))) {
+    const acceptance = await skipped.take(() => asAcceptance(kv.value, kv.key));
+    if (acceptance) {
+      acceptedBy.push(acceptance.party);
+    }
+  }
   return viewOf(agreement, acceptedBy, now);
 }
 
@@ -36,8 +53,8 @@ export function viewOf(agreement: Agreement, acceptedBy: readonly string[], now:
   return { ...agreement, acceptedBy: parties, status: agreementStatus(agreement, parties, now) };
 }
 
-export async function loadAgreement(ctx: Context, id: string, now: string): Promise<AgreementView> {
-  const view = await findAgreement(ctx, id, now);
+export async function loadAgreement(ctx: Context, id: string, now: string, skipped?: SkippedDocuments): Promise<AgreementView> {
+  const view = await findAgreement(ctx, id, now, skipped);
   if (!view) {
     throw new LedgerRuleError('AGREEMENT_NOT_FOUND', `agreement ${id} does not exist`, { agreementId: id });
   }

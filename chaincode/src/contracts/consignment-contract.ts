@@ -47,17 +47,24 @@ import {
   type ShareRecord,
   type SharedCopy,
   type StoredDeclaration,
+  accessRequestSchema,
+  consignmentRecordSchema,
+  purgeReceiptSchema,
+  recordInconsistency,
+  sharedCopySchema,
+  shareRecordSchema,
+  storedDeclarationSchema,
 } from '../domain';
 import { loadAgreement, requireParty, type AgreementView } from './agreements';
 import { allOf } from './policy';
 import {
   INDEX_VALUE,
   collect,
-  docOf,
+  SkippedDocuments,
+  documentReader,
   emit,
   implicitCollection,
   jsonArg,
-  jsonOf,
   key,
   peerMsp,
   readPrivate,
@@ -85,12 +92,27 @@ export const SHARED = 'shared';
 /** Purge receipt id of an originator's own record. */
 const OWN_RECORD = 'record';
 
-const asRecord = docOf<ConsignmentRecord>('consignment');
-const asShare = docOf<ShareRecord>('share');
-const asPurge = docOf<PurgeReceipt>('purge');
-const asAccess = docOf<AccessRequest>('access');
-const asStored = (u: unknown): StoredDeclaration => u as StoredDeclaration;
-const asCopy = (u: unknown): SharedCopy => u as SharedCopy;
+/** Each document is read only under its own key: one that names another is as malformed as garbage. */
+const ownKey = (where: string, expected: string, what: string): string | undefined =>
+  where === expected ? undefined : `it names ${what}`;
+const asRecord = documentReader(consignmentRecordSchema, 'consignment record', (r, where) =>
+  ownKey(where, `${CONSIGNMENT}/${r.ucr}`, `UCR ${r.ucr}`) ?? recordInconsistency(r),
+);
+const asShare = documentReader(shareRecordSchema, 'share record', (s, where) =>
+  ownKey(where, `${SHARE}/${s.ucr}/${s.shareId}`, `share ${s.shareId} of ${s.ucr}`),
+);
+const asPurge = documentReader(purgeReceiptSchema, 'purge receipt', (p, where) =>
+  ownKey(where, `${PURGE}/${p.ucr}/${p.shareId ?? OWN_RECORD}`, `the purge of ${p.shareId ?? OWN_RECORD} of ${p.ucr}`),
+);
+const asAccess = documentReader(accessRequestSchema, 'access request', (a, where) =>
+  ownKey(where, `${ACCESS}/${a.ucr}/${a.requestId}`, `access request ${a.requestId} of ${a.ucr}`),
+);
+const asStored = documentReader(storedDeclarationSchema, 'private declaration', (d, where) =>
+  ownKey(where, `${DECLARATION}/${d.ucr}`, `the declaration of ${d.ucr}`),
+);
+const asCopy = documentReader(sharedCopySchema, 'shared copy', (c, where) =>
+  ownKey(where, `${SHARED}/${c.ucr}/${c.shareId}`, `share ${c.shareId} of ${c.ucr}`),
+);
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const lodgementSchema = z
@@ -485,26 +507,33 @@ export class ConsignmentContract extends Contract {
   public async History(ctx: Context, ucr: string): Promise<string> {
     requireRole(ctx, 'officer', 'admin', 'auditor');
     const id = parseWith(ucrSchema, ucr, 'ucr');
-    const iterator = await ctx.stub.getHistoryForKey(key(ctx, CONSIGNMENT, id));
+    const recordKey = key(ctx, CONSIGNMENT, id);
+    const iterator = await ctx.stub.getHistoryForKey(recordKey);
     const entries: { txId: string; timestamp: string; isDelete: boolean; record: ConsignmentRecord | null }[] = [];
+    const skipped = new SkippedDocuments();
     try {
       for (let r = await iterator.next(); !r.done && r.value; r = await iterator.next()) {
         const m = r.value;
         const seconds = Number(m.timestamp.seconds);
-        entries.push({
-          txId: m.txId,
-          timestamp: new Date(seconds * 1000 + Math.floor(m.timestamp.nanos / 1e6)).toISOString(),
-          isDelete: m.isDelete,
-          record: m.isDelete ? null : asRecord(jsonOf(m.value, 'history')),
-        });
+        const timestamp = new Date(seconds * 1000 + Math.floor(m.timestamp.nanos / 1e6)).toISOString();
+        const record = m.isDelete ? null : await skipped.take(() => asRecord(m.value, recordKey));
+        if (record !== undefined) {
+          entries.push({ txId: m.txId, timestamp, isDelete: m.isDelete, record });
+        } else {
+          // The version is left out; the reason says which transaction wrote it.
+          const last = skipped.entries.at(-1);
+          if (last) {
+            last.reason = `${last.reason} (the version written by transaction ${m.txId})`;
+          }
+        }
       }
     } finally {
       await iterator.close();
     }
-    if (entries.length === 0) {
+    if (entries.length === 0 && skipped.entries.length === 0) {
       throw new LedgerRuleError('RECORD_NOT_FOUND', `no consignment ${id} was ever lodged`, { ucr: id });
     }
-    return canonicalJson(entries);
+    return canonicalJson({ entries, skipped: skipped.entries });
   }
 
   /** A page of records by status, office or day: {"by": "status", "value": "held", "pageSize": 50, "bookmark": ""}. */
@@ -524,14 +553,15 @@ export class ConsignmentContract extends Contract {
     );
     const keys = await collect(iterator);
     const records: ConsignmentRecord[] = [];
+    const skipped = new SkippedDocuments();
     for (const kv of keys) {
       const ucr = ctx.stub.splitCompositeKey(kv.key).attributes[1];
-      const record = ucr === undefined ? undefined : await readState(ctx, key(ctx, CONSIGNMENT, ucr), asRecord);
+      const record = ucr === undefined ? undefined : await skipped.take(() => readState(ctx, key(ctx, CONSIGNMENT, ucr), asRecord));
       if (record) {
         records.push(record);
       }
     }
-    return canonicalJson({ records, bookmark: metadata.bookmark, count: records.length });
+    return canonicalJson({ records, bookmark: metadata.bookmark, count: records.length, skipped: skipped.entries });
   }
 
   /** Every share of a record with its purge receipt, if any: public facts only. */
@@ -540,13 +570,13 @@ export class ConsignmentContract extends Contract {
   public async Shares(ctx: Context, ucr: string): Promise<string> {
     requireRole(ctx, 'officer', 'admin', 'auditor');
     const record = await this._loadRecord(ctx, ucr);
-    const shares = await this._allShares(ctx, record.ucr);
-    const out = [];
-    for (const share of shares) {
-      const purge = await readState(ctx, key(ctx, PURGE, record.ucr, share.shareId), asPurge);
-      out.push({ ...share, purge: purge ?? null });
+    const skipped = new SkippedDocuments();
+    const shares = [];
+    for (const share of await this._allShares(ctx, record.ucr, skipped)) {
+      const purge = await skipped.take(() => readState(ctx, key(ctx, PURGE, record.ucr, share.shareId), asPurge));
+      shares.push({ ...share, purge: purge ?? null });
     }
-    return canonicalJson(out);
+    return canonicalJson({ shares, skipped: skipped.entries });
   }
 
   /** Shares, access requests and purges under one agreement, for its parties and auditors. */
@@ -554,33 +584,23 @@ export class ConsignmentContract extends Contract {
   @Returns('string')
   public async AgreementActivity(ctx: Context, agreementId: string): Promise<string> {
     requireRole(ctx, 'officer', 'admin', 'auditor');
-    const agreement = await loadAgreement(ctx, agreementId, txTime(ctx));
-    const attributes = async (index: string) =>
-      (await collect(await ctx.stub.getStateByPartialCompositeKey(index, [agreement.id]))).map(
-        (kv) => ctx.stub.splitCompositeKey(kv.key).attributes,
-      );
-    const shares: ShareRecord[] = [];
-    for (const [, ucr, shareId] of await attributes(SHARE_BY_AGREEMENT)) {
-      const share = await readState(ctx, key(ctx, SHARE, ucr ?? '', shareId ?? ''), asShare);
-      if (share) {
-        shares.push(share);
+    const skipped = new SkippedDocuments();
+    const agreement = await loadAgreement(ctx, agreementId, txTime(ctx), skipped);
+    const listed = async <T>(index: string, type: string, read: (bytes: Uint8Array, stateKey: string) => T): Promise<T[]> => {
+      const out: T[] = [];
+      for (const kv of await collect(await ctx.stub.getStateByPartialCompositeKey(index, [agreement.id]))) {
+        const [, ucr, id] = ctx.stub.splitCompositeKey(kv.key).attributes;
+        const doc = await skipped.take(() => readState(ctx, key(ctx, type, ucr ?? '', id ?? ''), read));
+        if (doc) {
+          out.push(doc);
+        }
       }
-    }
-    const accesses: AccessRequest[] = [];
-    for (const [, ucr, requestId] of await attributes(ACCESS_BY_AGREEMENT)) {
-      const access = await readState(ctx, key(ctx, ACCESS, ucr ?? '', requestId ?? ''), asAccess);
-      if (access) {
-        accesses.push(access);
-      }
-    }
-    const purges: PurgeReceipt[] = [];
-    for (const [, ucr, shareId] of await attributes(PURGE_BY_AGREEMENT)) {
-      const purge = await readState(ctx, key(ctx, PURGE, ucr ?? '', shareId ?? ''), asPurge);
-      if (purge) {
-        purges.push(purge);
-      }
-    }
-    return canonicalJson({ agreement, shares, accesses, purges });
+      return out;
+    };
+    const shares = await listed(SHARE_BY_AGREEMENT, SHARE, asShare);
+    const accesses = await listed(ACCESS_BY_AGREEMENT, ACCESS, asAccess);
+    const purges = await listed(PURGE_BY_AGREEMENT, PURGE, asPurge);
+    return canonicalJson({ agreement, shares, accesses, purges, skipped: skipped.entries });
   }
 
   /**
@@ -715,10 +735,16 @@ export class ConsignmentContract extends Contract {
     }
   }
 
-  /** Shares of a record, by share id. */
-  private async _allShares(ctx: Context, ucr: string): Promise<ShareRecord[]> {
-    const kvs = await collect(await ctx.stub.getStateByPartialCompositeKey(SHARE, [ucr]));
-    return kvs.map((kv) => asShare(jsonOf(kv.value, kv.key)));
+  /** Shares of a record, by share id; one that is not a share record is skipped, so nothing relies on it. */
+  private async _allShares(ctx: Context, ucr: string, skipped = new SkippedDocuments()): Promise<ShareRecord[]> {
+    const shares: ShareRecord[] = [];
+    for (const kv of await collect(await ctx.stub.getStateByPartialCompositeKey(SHARE, [ucr]))) {
+      const share = await skipped.take(() => asShare(kv.value, kv.key));
+      if (share) {
+        shares.push(share);
+      }
+    }
+    return shares;
   }
 
   /** Shares of a record to `holder` whose copy has not been purged. */
@@ -803,9 +829,15 @@ export class ConsignmentContract extends Contract {
       // Every field's salt, public fields' too: the originator can then prove any field, and give a trader back its salts.
       return { fields: stored.fields, salts: stored.salts, categories: [...new Set(PRIVATE_FIELDS.map(categoryOf))].sort(), sources: ['own'] };
     }
-    const copies = (await collect(await ctx.stub.getPrivateDataByPartialCompositeKey(collection, SHARED, [record.ucr]))).map(
-      (kv) => asCopy(jsonOf(kv.value, kv.key)),
-    );
+    // A copy in the caller's own collection that is not one is left out: nothing could verify its fields.
+    const copies: SharedCopy[] = [];
+    const skipped = new SkippedDocuments();
+    for (const kv of await collect(await ctx.stub.getPrivateDataByPartialCompositeKey(collection, SHARED, [record.ucr]))) {
+      const copy = await skipped.take(() => asCopy(kv.value, kv.key));
+      if (copy) {
+        copies.push(copy);
+      }
+    }
     if (copies.length === 0) {
       return null;
     }

@@ -5,7 +5,8 @@
  * these are transactions: they live outside the contract classes.
  */
 import type { Context } from 'fabric-contract-api';
-import { LedgerRuleError, canonicalBytes, parseJsonText } from '../domain';
+import type { z } from 'zod';
+import { LedgerRuleError, canonicalBytes, documentIssue, keyLabel, parseJsonText, type SkippedDocument } from '../domain';
 
 export const ROLES = ['admin', 'auditor', 'officer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -62,10 +63,10 @@ function utf8(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
-/** Reads a JSON document; the parser turns `unknown` into the domain type. */
-export async function readState<T>(ctx: Context, stateKey: string, parse: (u: unknown) => T): Promise<T | undefined> {
+/** Reads a document, or undefined when the key holds none. */
+export async function readState<T>(ctx: Context, stateKey: string, read: DocumentReader<T>): Promise<T | undefined> {
   const bytes = await ctx.stub.getState(stateKey);
-  return bytes.length === 0 ? undefined : parse(parseJsonText(utf8(bytes), stateKey));
+  return bytes.length === 0 ? undefined : read(bytes, stateKey);
 }
 
 export async function writeState(ctx: Context, stateKey: string, value: unknown): Promise<void> {
@@ -79,10 +80,10 @@ export async function readPrivate<T>(
   ctx: Context,
   collection: string,
   stateKey: string,
-  parse: (u: unknown) => T,
+  read: DocumentReader<T>,
 ): Promise<T | undefined> {
   const bytes = await ctx.stub.getPrivateData(collection, stateKey);
-  return bytes.length === 0 ? undefined : parse(parseJsonText(utf8(bytes), stateKey));
+  return bytes.length === 0 ? undefined : read(bytes, stateKey);
 }
 
 /** A transient entry, required, as parsed JSON. */
@@ -104,14 +105,65 @@ export function jsonArg(text: string, label: string): unknown {
   return parseJsonText(text, label);
 }
 
-/** A plain object guard for documents read from state. */
-export function docOf<T extends { docType: string }>(docType: T['docType']): (u: unknown) => T {
-  return (u: unknown): T => {
-    if (typeof u !== 'object' || u === null || (u as { docType?: unknown }).docType !== docType) {
-      throw new Error(`state holds no ${docType} document where one was expected`);
+/**
+ * Takes the bytes under a key as one kind of document. Whatever a faulty or
+ * hostile member may still put under a key it owns is refused here as
+ * MALFORMED_DOCUMENT, naming the key and the field at fault, before any
+ * rule relies on it: bytes that are not the document, and a document that
+ * does not hold together or names another key than its own (`inconsistency`,
+ * given the document and its key as `type/attribute/...`).
+ */
+export type DocumentReader<T> = (bytes: Uint8Array, stateKey: string) => T;
+
+export function documentReader<T>(
+  schema: z.ZodType<T>,
+  name: string,
+  inconsistency: (doc: T, where: string) => string | undefined = () => undefined,
+): DocumentReader<T> {
+  return (bytes, stateKey) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(utf8(bytes)) as unknown;
+    } catch {
+      throw malformed(stateKey, name, 'not JSON');
     }
-    return u as T;
+    const result = schema.safeParse(json);
+    const issue = result.success ? inconsistency(result.data, keyLabel(stateKey)) : documentIssue(schema, json);
+    if (issue !== undefined || !result.success) {
+      throw malformed(stateKey, name, issue ?? 'is invalid');
+    }
+    return result.data;
   };
+}
+
+function malformed(stateKey: string, name: string, reason: string): LedgerRuleError {
+  const where = keyLabel(stateKey);
+  return new LedgerRuleError('MALFORMED_DOCUMENT', `the ledger holds no well-formed ${name} under ${where}: ${reason}`, {
+    key: where,
+    reason,
+  });
+}
+
+/**
+ * The documents a listing could not take, each named with why. A listing
+ * skips them and says so, rather than failing for every reader: only the
+ * member that owns a key can have written it, and the auditor reports it.
+ */
+export class SkippedDocuments {
+  readonly entries: SkippedDocument[] = [];
+
+  /** The document `read` finds, or undefined when it is malformed (and noted here). */
+  async take<T>(read: () => Promise<T | undefined> | T | undefined): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (err) {
+      if (err instanceof LedgerRuleError && err.code === 'MALFORMED_DOCUMENT') {
+        this.entries.push({ key: String(err.details.key), reason: err.reason });
+        return undefined;
+      }
+      throw err;
+    }
+  }
 }
 
 interface KvIterator {
@@ -135,8 +187,4 @@ export async function collect(result: KvIterator | { iterator: KvIterator }): Pr
     await iterator.close();
   }
   return out;
-}
-
-export function jsonOf(bytes: Uint8Array, label: string): unknown {
-  return parseJsonText(utf8(bytes), label);
 }

@@ -33,6 +33,7 @@ export const ERROR_STATUS = {
   INVALID_TRANSITION: 409,
   RETENTION_NOT_REACHED: 409,
   ALREADY_PURGED: 409,
+  MALFORMED_DOCUMENT: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -8,6 +8,7 @@ export * from './agreement';
 export * from './canonical';
 export * from './codes';
 export * from './declaration';
+export * from './documents';
 export * from './errors';
 export * from './hashing';
 export * from './merkle';

@@ -7,9 +7,10 @@
 import { agreementStatus, type AgreementStatus, type DataCategory, type Purpose } from 'customs-ledger-chaincode/domain';
 import { createCompositeKey, partialKeyRange, splitCompositeKey } from '../ledger/embedded/keys';
 import type { BlockSource } from './block-source';
-import { jsonOfBytes, parseAcceptance, parseAccessRequest, parseAgreement, parsePurgeReceipt, parseShareRecord } from './documents';
+import { DocumentError, jsonOfBytes, parseAcceptance, parseAccessRequest, parseAgreement, parsePurgeReceipt, parseShareRecord } from './documents';
 import { DEFAULT_CHAINCODE, openReplay } from './replay';
 import type { ReplayState } from './replay-state';
+import { printable } from './transaction-validation';
 
 export interface AgreementReport {
   agreementId: string;
@@ -36,17 +37,49 @@ export interface AgreementReport {
   purges: { txId: string; block: number | null; ucr: string; shareId: string | null; holder: string; reason: string; purgedAt: string }[];
   /** shares whose copy should have been purged by `asOf` and was not */
   overdue: { shareId: string; ucr: string; holder: string; dueSince: string }[];
+  /** documents under the agreement's keys that are not what they should be: left out above, each with why */
+  skipped: { key: string; reason: string }[];
   findings: number;
 }
 
-async function documents<T>(state: ReplayState, index: string, agreementId: string, objectType: string, parse: (u: unknown) => T): Promise<T[]> {
+type Skipped = AgreementReport['skipped'];
+
+/** The document under `key`, or undefined (and noted in `skipped`) when it is not one or names another key. */
+function documentAt<T>(key: string, bytes: Uint8Array, parse: (u: unknown) => T, names: (doc: T) => string, skipped: Skipped): T | undefined {
+  try {
+    const doc = parse(jsonOfBytes(bytes));
+    if (names(doc) !== key) {
+      skipped.push({ key: printable(key), reason: `it names ${printable(names(doc))}` });
+      return undefined;
+    }
+    return doc;
+  } catch (err) {
+    if (!(err instanceof DocumentError)) {
+      throw err;
+    }
+    skipped.push({ key: printable(key), reason: err.message });
+    return undefined;
+  }
+}
+
+async function documents<T extends { ucr: string }>(
+  state: ReplayState,
+  index: string,
+  agreementId: string,
+  objectType: string,
+  parse: (u: unknown) => T,
+  idOf: (doc: T) => string,
+  skipped: Skipped,
+): Promise<T[]> {
   const { start, end } = partialKeyRange(index, [agreementId]);
   const out: T[] = [];
   for await (const { key } of state.entries({ gte: start, lt: end })) {
     const [, ucr = '', id = ''] = splitCompositeKey(key).attributes;
-    const entry = await state.get(createCompositeKey(objectType, [ucr, id]));
-    if (entry) {
-      out.push(parse(jsonOfBytes(entry.value)));
+    const documentKey = createCompositeKey(objectType, [ucr, id]);
+    const entry = await state.get(documentKey);
+    const doc = entry && documentAt(documentKey, entry.value, parse, (d) => createCompositeKey(objectType, [d.ucr, idOf(d)]), skipped);
+    if (doc) {
+      out.push(doc);
     }
   }
   return out;
@@ -65,16 +98,20 @@ export async function agreementReport(
       throw new RangeError(`agreement ${agreementId} is not on the ledger`);
     }
     const agreement = parseAgreement(jsonOfBytes(agreementEntry.value));
+    const skipped: Skipped = [];
     const acceptedBy: string[] = [];
     const range = partialKeyRange('acceptance', [agreementId]);
-    for await (const { entry } of state.entries({ gte: range.start, lt: range.end })) {
-      acceptedBy.push(parseAcceptance(jsonOfBytes(entry.value)).party);
+    for await (const { key, entry } of state.entries({ gte: range.start, lt: range.end })) {
+      const acceptance = documentAt(key, entry.value, parseAcceptance, (a) => createCompositeKey('acceptance', [a.agreementId, a.party]), skipped);
+      if (acceptance) {
+        acceptedBy.push(acceptance.party);
+      }
     }
     const asOf = (options.asOf ?? new Date()).toISOString();
     const blockOf = async (txId: string): Promise<number | null> => (await state.transactionLocation(txId))?.block ?? null;
-    const shares = await documents(state, 'share-agreement', agreementId, 'share', parseShareRecord);
-    const accesses = await documents(state, 'access-agreement', agreementId, 'access', parseAccessRequest);
-    const purges = await documents(state, 'purge-agreement', agreementId, 'purge', parsePurgeReceipt);
+    const shares = await documents(state, 'share-agreement', agreementId, 'share', parseShareRecord, (d) => d.shareId, skipped);
+    const accesses = await documents(state, 'access-agreement', agreementId, 'access', parseAccessRequest, (d) => d.requestId, skipped);
+    const purges = await documents(state, 'purge-agreement', agreementId, 'purge', parsePurgeReceipt, (d) => d.shareId ?? '', skipped);
     const purgedAt = new Map(purges.map((p) => [p.shareId ?? '', p.purgedAt]));
     const terminatedAt = agreement.termination?.at;
     const report: AgreementReport = {
@@ -90,6 +127,7 @@ export async function agreementReport(
       accesses: [],
       purges: [],
       overdue: [],
+      skipped,
       findings: (await state.findings()).length,
     };
     for (const s of shares) {

@@ -1,9 +1,10 @@
 /**
  * Agreements and acceptances: an agreement is written only by one of its
  * parties (identity and peer), and each acceptance only by the party it
- * names, in its own transaction.
+ * names, in its own transaction, naming its own key's agreement and party,
+ * and never withdrawn.
  */
-import { parseAgreement } from './documents';
+import { parseAcceptance, parseAgreement } from './documents';
 import { parseOrReport, readDocument, writesOf, type RuleContext } from './rule-context';
 
 export async function checkAgreementWrites(ctx: RuleContext): Promise<void> {
@@ -21,9 +22,17 @@ export async function checkAgreementWrites(ctx: RuleContext): Promise<void> {
     }
   }
   for (const w of writesOf(ctx.tx, 'acceptance')) {
-    const party = w.attributes[1] ?? '';
+    const [agreementId = '', party = ''] = w.attributes;
     if (party !== creator || !ctx.endorsers.has(party)) {
-      ctx.report('acceptance-owner', `the acceptance of ${party} for ${w.attributes[0] ?? ''} was written by ${creator} with endorsements of ${[...ctx.endorsers].join(', ') || 'nobody'}`);
+      ctx.report('acceptance-owner', `the acceptance of ${party} for ${agreementId} was written by ${creator} with endorsements of ${[...ctx.endorsers].join(', ') || 'nobody'}`);
+    }
+    if (w.value === null) {
+      ctx.report('acceptance-owner', `the acceptance of ${party} for ${agreementId} was deleted: no contract withdraws an acceptance`);
+      continue;
+    }
+    const acceptance = parseOrReport(ctx, w.value, parseAcceptance);
+    if (acceptance && (acceptance.agreementId !== agreementId || acceptance.party !== party)) {
+      ctx.report('acceptance-owner', `the acceptance under ${party}'s key for ${agreementId} names ${acceptance.party}'s acceptance of ${acceptance.agreementId}`);
     }
   }
 }

@@ -18,6 +18,7 @@ export const AUDIT_RULES = [
   'endorser-signature',
   'foreign-record-write',
   'genesis-config',
+  'index-entry',
   'mvcc-read',
   'orderer-signature',
   'originator-endorsement',

@@ -12,6 +12,7 @@ import { LedgerReplayer, type ReplayProgress, type RunSummary } from './ledger-r
 import { ReplayState } from './replay-state';
 import { inlineChecker, type SignatureChecker } from './signature-checks';
 import { defaultWorkerCount, workerChecker } from './signature-workers';
+import { checkIndexes } from './index-check';
 import { compareWithPeer, type PeerStateView } from './state-comparison';
 
 export const DEFAULT_CHAINCODE = 'customs-ledger';
@@ -43,7 +44,7 @@ export interface ReplayOptions {
 }
 
 export interface ReplayReport extends RunSummary {
-  /** findings of this run, then the state comparison's */
+  /** findings of this run, then those of the replayed state (its index entries, and the comparison with a peer's) */
   findings: Finding[];
   /** every finding the checkpoint holds, this run's included */
   totalFindings: number;
@@ -101,7 +102,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
       ...(options.expectedGenesisHash !== undefined ? { expectedGenesisHash: options.expectedGenesisHash } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    const findings = [...summary.findings];
+    const findings = [...summary.findings, ...(await checkIndexes(open.state))];
     if (options.compareWith && summary.toBlock === summary.height - 1) {
       findings.push(...(await compareWithPeer(open.state, options.compareWith)));
     }

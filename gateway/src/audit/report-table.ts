@@ -36,6 +36,10 @@ export function formatAgreementReport(r: AgreementReport): string {
     parts.push('', `Copies kept past their retention (${r.overdue.length})`);
     parts.push(table(['share', 'ucr', 'holder', 'due since'], r.overdue.map((o) => [short(o.shareId), o.ucr, o.holder, o.dueSince])));
   }
+  if (r.skipped.length > 0) {
+    parts.push('', `Documents left out, not being what their key says (${r.skipped.length})`);
+    parts.push(table(['key', 'why'], r.skipped.map((d) => [d.key, d.reason])));
+  }
   return parts.join('\n');
 }
 

@@ -16,6 +16,7 @@
  * their writes into an organisation's implicit collection that
  * organisation's peer.
  */
+import { keyLabel } from 'customs-ledger-chaincode/domain';
 import { common } from '@hyperledger/fabric-protos';
 import type { ValidationCode } from '../ledger/backend';
 import type { DecodedTransaction, NamespaceRwset } from '../ledger/fabric-format/transaction';
@@ -254,8 +255,4 @@ const endorserNames = (endorsers: readonly Endorsing[]): string =>
   endorsers.length === 0 ? 'nobody' : endorsers.map((e) => e.mspId).join(', ');
 
 /** A state key for messages: composite keys with their separators shown as "/". */
-export function printable(key: string): string {
-  const NUL = String.fromCharCode(0);
-  const trimmed = key.startsWith(NUL) ? key.slice(1, key.endsWith(NUL) ? -1 : undefined) : key;
-  return trimmed.split(NUL).join('/');
-}
+export const printable = keyLabel;

@@ -8,6 +8,7 @@ import {
   agreementViewSchema,
   answerParser,
   type AgreementActivity,
+  type AgreementList,
   type AgreementView,
 } from './ledger-views';
 
@@ -51,7 +52,7 @@ export class AgreementService {
     return this.ledger.evaluate({ identity: as, contract: 'agreement', fn: 'Get', args: [agreementId] }, asView);
   }
 
-  list(as: WalletIdentity, filter: AgreementFilter): Promise<AgreementView[]> {
+  list(as: WalletIdentity, filter: AgreementFilter): Promise<AgreementList> {
     const args = [filter.party ?? '', filter.status ?? ''];
     return this.ledger.evaluate({ identity: as, contract: 'agreement', fn: 'List', args }, asList);
   }

@@ -9,7 +9,7 @@ import {
   historySchema,
   recordPageSchema,
   recordViewSchema,
-  type HistoryEntry,
+  type History,
   type RecordPage,
 } from './ledger-views';
 
@@ -41,7 +41,7 @@ export class ConsignmentService {
     return (await this.ledger.submit(request, asRecord)).value;
   }
 
-  history(as: WalletIdentity, ucr: string): Promise<HistoryEntry[]> {
+  history(as: WalletIdentity, ucr: string): Promise<History> {
     return this.ledger.evaluate({ identity: as, contract: 'consignment', fn: 'History', args: [ucr] }, asHistory);
   }
 

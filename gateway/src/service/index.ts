@@ -12,7 +12,7 @@ export {
   type TransactionObservation,
   type TransactionOutcome,
 } from './ledger-client';
-export type { AgreementActivity, AgreementView, HistoryEntry, RecordPage, ShareWithPurge } from './ledger-views';
+export type { AgreementActivity, AgreementList, AgreementView, History, HistoryEntry, RecordPage, ShareList, ShareWithPurge, SkippedDocument } from './ledger-views';
 export { LodgementService, type LodgeInput, type Lodged, type TraderSignature } from './lodgement-service';
 export { ROLES, type Role } from './roles';
 export { randomSalts } from './salts';

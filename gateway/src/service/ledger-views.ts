@@ -6,61 +6,29 @@
  */
 import { z } from 'zod';
 import {
-  AGREEMENT_STATUSES,
-  DECLARATION_FIELDS,
-  DECLARATION_TYPES,
-  PRIVATE_FIELDS,
-  RECORD_STATUSES,
+  accessRequestSchema,
+  agreementViewSchema,
   categorySchema,
+  consignmentRecordSchema,
   parseJsonText,
   privateDeclarationSchema,
-  purposeSchema,
+  purgeReceiptSchema,
   saltsSchema,
+  shareRecordSchema,
+  skippedDocumentSchema,
   type AccessRequest,
-  type Agreement,
-  type AgreementStatus,
+  type AgreementView,
   type ConsignmentRecord,
-  type DeclarationField,
   type PurgeReceipt,
   type RecordView,
   type ShareRecord,
+  type SkippedDocument,
 } from 'customs-ledger-chaincode/domain';
 import { compileParser, NOT_PARSED } from './compiled-parser';
 import { GatewayError } from './errors';
 
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
-const fieldHashesSchema = z.object(
-  Object.fromEntries(DECLARATION_FIELDS.map((f) => [f, hex64])) as Record<DeclarationField, typeof hex64>,
-);
-
-const statusChangeSchema = z.object({
-  status: z.enum(RECORD_STATUSES),
-  at: z.string(),
-  reason: z.string(),
-  by: z.string(),
-  txId: z.string(),
-});
-
-export const consignmentRecordSchema: z.ZodType<ConsignmentRecord> = z.object({
-  docType: z.literal('consignment'),
-  ucr: z.string(),
-  type: z.enum(DECLARATION_TYPES),
-  office: z.string(),
-  destinationCountry: z.string(),
-  originator: z.string(),
-  declarationVersion: z.number().int(),
-  declarationHash: hex64,
-  fieldRoot: hex64,
-  fieldHashes: fieldHashesSchema,
-  trader: z.string().nullable(),
-  traderSignature: z.string().nullable(),
-  status: z.enum(RECORD_STATUSES),
-  statusHistory: z.array(statusChangeSchema),
-  lodgedAt: z.string(),
-  lodgeTxId: z.string(),
-  updatedAt: z.string(),
-  privatePurgedAt: z.string().nullable(),
-});
+export { accessRequestSchema, agreementViewSchema, consignmentRecordSchema, purgeReceiptSchema, shareRecordSchema };
+export type { AgreementView, SkippedDocument };
 
 export const recordViewSchema: z.ZodType<RecordView> = z.object({
   record: consignmentRecordSchema,
@@ -74,76 +42,22 @@ export const recordViewSchema: z.ZodType<RecordView> = z.object({
     .nullable(),
 });
 
-const partyActionSchema = z.object({ by: z.string(), at: z.string(), reason: z.string(), txId: z.string() });
-
-/** An agreement with who accepted it and its status at the transaction's time, as AgreementContract answers. */
-export interface AgreementView extends Agreement {
-  acceptedBy: string[];
-  status: AgreementStatus;
-}
-
-export const agreementViewSchema: z.ZodType<AgreementView> = z.object({
-  docType: z.literal('agreement'),
-  id: z.string(),
-  parties: z.array(z.string()),
-  categories: z.array(categorySchema),
-  purposes: z.array(purposeSchema),
-  legalBasis: z.string(),
-  validFrom: z.string(),
-  validUntil: z.string(),
-  retentionDays: z.number().int(),
-  onwardSharing: z.boolean(),
-  proposer: z.string(),
-  proposedAt: z.string(),
-  proposeTxId: z.string(),
-  suspension: partyActionSchema.nullable(),
-  termination: partyActionSchema.nullable(),
-  acceptedBy: z.array(z.string()),
-  status: z.enum(AGREEMENT_STATUSES),
-});
-
-export const shareRecordSchema: z.ZodType<ShareRecord> = z.object({
-  docType: z.literal('share'),
-  shareId: z.string(),
-  ucr: z.string(),
-  from: z.string(),
-  to: z.string(),
-  agreementId: z.string(),
-  purpose: purposeSchema,
-  categories: z.array(categorySchema),
-  fields: z.array(z.enum(PRIVATE_FIELDS)),
-  payloadHash: hex64,
-  sharedAt: z.string(),
-  retainUntil: z.string(),
-  onward: z.boolean(),
-});
-
-export const purgeReceiptSchema: z.ZodType<PurgeReceipt> = z.object({
-  docType: z.literal('purge'),
-  ucr: z.string(),
-  shareId: z.string().nullable(),
-  agreementId: z.string().nullable(),
-  holder: z.string(),
-  reason: z.enum(['agreement-terminated', 'customs-retention-elapsed', 'retention-elapsed']),
-  purgedAt: z.string(),
-  txId: z.string(),
-});
-
-export const accessRequestSchema: z.ZodType<AccessRequest> = z.object({
-  docType: z.literal('access'),
-  requestId: z.string(),
-  ucr: z.string(),
-  by: z.string(),
-  purpose: purposeSchema,
-  agreementIds: z.array(z.string()),
-  shareIds: z.array(z.string()),
-  at: z.string(),
-});
+/**
+ * Every listing names the documents it had to leave out (a document under a
+ * key that its owner overwrote with something that is not one): the others
+ * are listed, and the reader sees what was skipped and why.
+ */
+const skipped = z.array(skippedDocumentSchema);
 
 export type ShareWithPurge = ShareRecord & { purge: PurgeReceipt | null };
-export const sharesSchema: z.ZodType<ShareWithPurge[]> = z.array(
-  z.intersection(shareRecordSchema, z.object({ purge: purgeReceiptSchema.nullable() })),
-);
+export interface ShareList {
+  shares: ShareWithPurge[];
+  skipped: SkippedDocument[];
+}
+export const shareListSchema: z.ZodType<ShareList> = z.object({
+  shares: z.array(z.intersection(shareRecordSchema, z.object({ purge: purgeReceiptSchema.nullable() }))),
+  skipped,
+});
 
 export interface HistoryEntry {
   txId: string;
@@ -151,19 +65,28 @@ export interface HistoryEntry {
   isDelete: boolean;
   record: ConsignmentRecord | null;
 }
-export const historySchema: z.ZodType<HistoryEntry[]> = z.array(
-  z.object({ txId: z.string(), timestamp: z.string(), isDelete: z.boolean(), record: consignmentRecordSchema.nullable() }),
-);
+export interface History {
+  entries: HistoryEntry[];
+  skipped: SkippedDocument[];
+}
+export const historySchema: z.ZodType<History> = z.object({
+  entries: z.array(
+    z.object({ txId: z.string(), timestamp: z.string(), isDelete: z.boolean(), record: consignmentRecordSchema.nullable() }),
+  ),
+  skipped,
+});
 
 export interface RecordPage {
   records: ConsignmentRecord[];
   bookmark: string;
   count: number;
+  skipped: SkippedDocument[];
 }
 export const recordPageSchema: z.ZodType<RecordPage> = z.object({
   records: z.array(consignmentRecordSchema),
   bookmark: z.string(),
   count: z.number().int(),
+  skipped,
 });
 
 export interface AgreementActivity {
@@ -171,15 +94,21 @@ export interface AgreementActivity {
   shares: ShareRecord[];
   accesses: AccessRequest[];
   purges: PurgeReceipt[];
+  skipped: SkippedDocument[];
 }
 export const agreementActivitySchema: z.ZodType<AgreementActivity> = z.object({
   agreement: agreementViewSchema,
   shares: z.array(shareRecordSchema),
   accesses: z.array(accessRequestSchema),
   purges: z.array(purgeReceiptSchema),
+  skipped,
 });
 
-export const agreementListSchema: z.ZodType<AgreementView[]> = z.array(agreementViewSchema);
+export interface AgreementList {
+  agreements: AgreementView[];
+  skipped: SkippedDocument[];
+}
+export const agreementListSchema: z.ZodType<AgreementList> = z.object({ agreements: z.array(agreementViewSchema), skipped });
 
 /**
  * A parser for one kind of contract answer. An answer that does not parse is

@@ -28,8 +28,8 @@ import {
   answerParser,
   purgeReceiptSchema,
   shareRecordSchema,
-  sharesSchema,
-  type ShareWithPurge,
+  shareListSchema,
+  type ShareList,
 } from './ledger-views';
 
 export interface ShareInput {
@@ -46,7 +46,7 @@ export interface AccessGranted {
 }
 
 const asShare = answerParser(shareRecordSchema, 'share');
-const asShares = answerParser(sharesSchema, 'shares');
+const asShares = answerParser(shareListSchema, 'shares');
 const asAccess = answerParser(accessRequestSchema, 'access request');
 const asPurge = answerParser(purgeReceiptSchema, 'purge receipt');
 
@@ -92,7 +92,7 @@ export class SharingService {
     return committed.value;
   }
 
-  shares(as: WalletIdentity, ucr: string): Promise<ShareWithPurge[]> {
+  shares(as: WalletIdentity, ucr: string): Promise<ShareList> {
     return this.ledger.evaluate({ identity: as, contract: 'consignment', fn: 'Shares', args: [ucr] }, asShares);
   }
 

@@ -18,7 +18,7 @@ export function agreementRoutes(api: ApiRouter, { agreements }: Services): void 
 
   api.get('/agreements', ANY, async (req, res) => {
     const filter = parseInput(agreementListQuery, { ...req.query });
-    res.json({ agreements: await agreements.list(callerOf(req).identity, filter) });
+    res.json(await agreements.list(callerOf(req).identity, filter));
   });
 
   api.get('/agreements/:id', ANY, async (req, res) => {

@@ -22,7 +22,12 @@ export function consignmentRoutes(api: ApiRouter, { consignments, lodgements, sh
   api.get('/consignments', ANY, async (req, res) => {
     const query = parseInput(listQuery, { ...req.query });
     const page = await consignments.list(callerOf(req).identity, query);
-    res.json({ records: page.records, count: page.count, bookmark: Buffer.from(page.bookmark, 'utf8').toString('base64url') });
+    res.json({
+      records: page.records,
+      count: page.count,
+      bookmark: Buffer.from(page.bookmark, 'utf8').toString('base64url'),
+      skipped: page.skipped,
+    });
   });
 
   api.get('/consignments/:ucr', ANY, async (req, res) => {
@@ -38,7 +43,8 @@ export function consignmentRoutes(api: ApiRouter, { consignments, lodgements, sh
 
   api.get('/consignments/:ucr/history', ANY, async (req, res) => {
     const { ucr } = parseInput(ucrParams, req.params);
-    res.json({ history: await consignments.history(callerOf(req).identity, ucr) });
+    const { entries, skipped } = await consignments.history(callerOf(req).identity, ucr);
+    res.json({ history: entries, skipped });
   });
 
   api.post('/consignments/:ucr/shares', OFFICER, async (req, res) => {
@@ -49,7 +55,7 @@ export function consignmentRoutes(api: ApiRouter, { consignments, lodgements, sh
 
   api.get('/consignments/:ucr/shares', ANY, async (req, res) => {
     const { ucr } = parseInput(ucrParams, req.params);
-    res.json({ shares: await sharing.shares(callerOf(req).identity, ucr) });
+    res.json(await sharing.shares(callerOf(req).identity, ucr));
   });
 
   api.post('/consignments/:ucr/shares/:shareId/purge', OFFICER, async (req, res) => {

@@ -68,7 +68,7 @@ describe('AgreementContract', () => {
     await makeAgreement(ledger, { id: 'AGR-B', parties: [NL, DE] }, { acceptedBy: [] });
     await makeAgreement(ledger, { id: 'AGR-C', parties: [BE, DE] });
     const list = async (party: string, status: string) =>
-      (expectOk(await ledger.evaluate('agreement:List', { msp: NL, role: 'admin', args: [party, status] })) as View[]).map((v) => v.id);
+      (expectOk(await ledger.evaluate('agreement:List', { msp: NL, role: 'admin', args: [party, status] })) as { agreements: View[] }).agreements.map((v) => v.id);
     assert.deepEqual(await list('', ''), ['AGR-A', 'AGR-B', 'AGR-C']);
     assert.deepEqual(await list(NL, ''), ['AGR-A', 'AGR-B']);
     assert.deepEqual(await list(DE, 'active'), ['AGR-C']);

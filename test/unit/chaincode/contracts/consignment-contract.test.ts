@@ -86,10 +86,11 @@ describe('ConsignmentContract', () => {
       assert.deepEqual(record.statusHistory.map((s) => s.status), ['lodged', 'risk-assessed', 'held', 'seized']);
       assert.equal(record.statusHistory[2]?.reason, 'physical inspection ordered');
       assert.equal(record.statusHistory[3]?.at, ledger.now.toISOString());
-      const history = expectOk(await ledger.evaluate('consignment:History', { msp: BE, role: 'auditor', args: [ucr] })) as {
-        txId: string;
-        record: ConsignmentRecord;
-      }[];
+      const history = (
+        expectOk(await ledger.evaluate('consignment:History', { msp: BE, role: 'auditor', args: [ucr] })) as {
+          entries: { txId: string; record: ConsignmentRecord }[];
+        }
+      ).entries;
       assert.deepEqual(history.map((h) => h.record.status), ['seized', 'held', 'risk-assessed', 'lodged'], 'newest first, as Fabric answers');
       assert.equal(new Set(history.map((h) => h.txId)).size, 4);
     });
@@ -187,7 +188,7 @@ describe('ConsignmentContract', () => {
       assert.equal(receipt.reason, 'retention-elapsed');
       assert.equal((await get(BE, l.declaration.ucr)).private, null);
       assert.equal([...(ledger.privateData.get(BE)?.keys() ?? [])].length, 0);
-      const shares = expectOk(await ledger.evaluate('consignment:Shares', { msp: NL, args: [l.declaration.ucr] })) as { purge: { holder: string } | null }[];
+      const { shares } = expectOk(await ledger.evaluate('consignment:Shares', { msp: NL, args: [l.declaration.ucr] })) as { shares: { purge: { holder: string } | null }[] };
       assert.equal(shares[0]?.purge?.holder, BE);
       // The originator keeps its own declaration.
       assert.ok((await get(NL, l.declaration.ucr)).private);

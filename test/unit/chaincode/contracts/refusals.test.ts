@@ -4,6 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { ErrorCode, ShareRecord } from 'customs-ledger-chaincode/domain';
+import { createCompositeKey } from 'customs-ledger-gateway/dist/ledger/embedded/keys';
 import { MemoryLedger, type CallResult } from '../../../support/memory-ledger';
 import { BE, DE, NL, testIdentities } from '../../../support/identities';
 import { makeLodgement, newTrader, randomSalts, sampleDeclaration, type Lodgement } from '../../../support/fixtures';
@@ -20,6 +21,8 @@ interface World {
   purgedRecord: Lodgement;
   /** a declaration stored in NL's collection, never lodged */
   storedOnly: Lodgement;
+  /** a record its originator NL overwrote, through its own chaincode, with bytes that are no record */
+  garbled: Lodgement;
 }
 
 async function buildWorld(): Promise<World> {
@@ -57,7 +60,10 @@ async function buildWorld(): Promise<World> {
   const storedOnly = await makeLodgement(sampleDeclaration(), NL, null);
   expectOk(await ledger.submit('consignment:StoreDeclaration', { msp: NL, args: storedOnly.args, transient: storedOnly.transient }));
 
-  return { ledger, r, rBe, rSuspended, purged: { ucr: old.declaration.ucr, shareId: oldShare.shareId }, held, purgedRecord: ancient, storedOnly };
+  const garbled = await lodge(ledger, NL);
+  ledger.ownerWrite(NL, createCompositeKey('consignment', [garbled.declaration.ucr]), Buffer.from('{"docType":"consignment","ucr":'));
+
+  return { ledger, r, rBe, rSuspended, purged: { ucr: old.declaration.ucr, shareId: oldShare.shareId }, held, purgedRecord: ancient, storedOnly, garbled };
 }
 
 type Case = [name: string, code: ErrorCode, run: (w: World) => Promise<CallResult>];
@@ -201,6 +207,8 @@ const cases: Case[] = [
   // ---- queries
   ['Get of an unknown record', 'RECORD_NOT_FOUND', (w) => w.ledger.evaluate('consignment:Get', { msp: NL, args: ['6NL999999999-NONE'] })],
   ['Get by an identity without a role', 'FORBIDDEN_ROLE', (w) => w.ledger.evaluate('consignment:Get', { msp: NL, role: 'none', args: [w.r.declaration.ucr] })],
+  ['Get of a record its originator overwrote with bytes that are no record', 'MALFORMED_DOCUMENT', (w) => w.ledger.evaluate('consignment:Get', { msp: BE, args: [w.garbled.declaration.ucr] })],
+  ['UpdateStatus of a record that is no record', 'MALFORMED_DOCUMENT', (w) => status(w, NL, [w.garbled.declaration.ucr, 'risk-assessed', 'x'])],
   ['History of a record never lodged', 'RECORD_NOT_FOUND', (w) => w.ledger.evaluate('consignment:History', { msp: NL, args: ['6NL999999999-NONE'] })],
   ['List with an office that is no UN/LOCODE', 'INVALID_ARGUMENT', (w) => w.ledger.evaluate('consignment:List', { msp: NL, args: [JSON.stringify({ by: 'office', value: 'rotterdam' })] })],
   ['List with a page size over 200', 'INVALID_ARGUMENT', (w) => w.ledger.evaluate('consignment:List', { msp: NL, args: [JSON.stringify({ by: 'status', value: 'lodged', pageSize: 1000 })] })],

@@ -293,6 +293,7 @@ describe('auditor replay of the whole ledger', function () {
                 categories: ['goods'], fields: ['goodsItems'], payloadHash: 'a'.repeat(64), sharedAt: at.toISOString(), retainUntil: addDays(at.toISOString(), 90), onward: false,
               }),
             },
+            { key: key('share-agreement', 'AGR-NL-BE', l.declaration.ucr, txId), value: Uint8Array.of(0) },
           ],
           privateWrites: [{ collection: `_implicit_org_${BE}`, key: key('shared', l.declaration.ucr, txId), value: bytes({ goodsItems: l.declaration.goodsItems }) }],
         }),
@@ -345,10 +346,39 @@ describe('auditor replay of the whole ledger', function () {
             fieldHashes: commitment.fieldHashes, trader: claimed.address.toLowerCase(), traderSignature: (JSON.parse(signedByOther.args[0]!) as { traderSignature: string }).traderSignature,
             status: 'lodged', statusHistory: [{ status: 'lodged', at: now, reason: 'lodged', by: NL, txId }], lodgedAt: now, lodgeTxId: txId, updatedAt: now, privatePurgedAt: null,
           };
-          return { ...emptyRwset(), writes: [{ key: key('consignment', declaration.ucr), value: bytes(record) }] };
+          const indexes = [key('consignment-status', 'lodged', declaration.ucr), key('consignment-office', declaration.office, declaration.ucr), key('consignment-day', now.slice(0, 10), declaration.ucr)];
+          return { ...emptyRwset(), writes: [{ key: key('consignment', declaration.ucr), value: bytes(record) }, ...indexes.map((k) => ({ key: k, value: Uint8Array.of(0) }))] };
         },
       });
       assert.deepEqual(rules(findings), ['trader-signature']);
+    });
+
+    it('a status index entry deleted by the record\'s own originator, with a colluding witness: the record drops out of its listing', async () => {
+      const ucr = ledger.lodged[0]!.declaration.ucr;
+      const record = await recordOf(ucr);
+      const { findings } = await forged({
+        channelId: CHANNEL_ID,
+        creator: await ledger.signer(NL, 'officer1'),
+        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
+        args: ['consignment:UpdateStatus', ucr, 'risk-assessed', 'hidden'],
+        rwset: () => ({ ...emptyRwset(), writes: [{ key: key('consignment-status', record.status, ucr), value: null }] }),
+      });
+      assert.deepEqual(rules(findings), ['index-entry'], formatFindings(findings));
+      assert.match(findings[0]!.message, new RegExp(`^consignment/${ucr} lacks its index entry consignment-status/${record.status}/${ucr}.*\\(missing\\)$`));
+      assert.equal(findings[0]!.block, null, 'a finding about the replayed state');
+    });
+
+    it('an index entry that names no record, endorsed by a colluding majority: listed, but not there', async () => {
+      const ghost = sampleDeclaration().ucr;
+      const { findings } = await forged({
+        channelId: CHANNEL_ID,
+        creator: await ledger.signer(NL, 'officer1'),
+        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
+        args: ['consignment:Lodge', '{}'],
+        rwset: () => ({ ...emptyRwset(), writes: [{ key: key('consignment-office', 'NLRTM', ghost), value: Uint8Array.of(0) }] }),
+      });
+      assert.deepEqual(rules(findings), ['index-entry', 'record-write'], formatFindings(findings));
+      assert.ok(findings.some((f) => f.rule === 'index-entry' && f.message === `index entry consignment-office/NLRTM/${ghost} names consignment/${ghost}, which is not on the ledger (orphaned)`));
     });
 
     it('a purge of a shared copy before its retention ran out', async () => {
@@ -367,6 +397,7 @@ describe('auditor replay of the whole ledger', function () {
               key: key('purge', share.ucr, share.shareId),
               value: bytes({ docType: 'purge', ucr: share.ucr, shareId: share.shareId, agreementId: share.agreementId, holder: BE, reason: 'retention-elapsed', purgedAt: at.toISOString(), txId }),
             },
+            { key: key('purge-agreement', share.agreementId, share.ucr, share.shareId), value: Uint8Array.of(0) },
           ],
           purges: [{ collection: `_implicit_org_${BE}`, key: key('shared', share.ucr, share.shareId) }],
         }),

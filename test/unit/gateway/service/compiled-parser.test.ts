@@ -9,7 +9,7 @@ import {
   historySchema,
   recordPageSchema,
   recordViewSchema,
-  sharesSchema,
+  shareListSchema,
 } from 'customs-ledger-gateway/dist/service/ledger-views';
 import { BE, DE, NL, testIdentities } from '../../../support/identities';
 import { MemoryLedger } from '../../../support/memory-ledger';
@@ -147,7 +147,7 @@ describe('compiled answer parser', function () {
     ['view', recordViewSchema],
     ['page', recordPageSchema],
     ['history', historySchema],
-    ['shares', sharesSchema],
+    ['shares', shareListSchema],
     ['agreement', agreementViewSchema],
     ['activity', agreementActivitySchema],
   ];
