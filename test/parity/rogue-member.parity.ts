@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contracts } from 'customs-ledger-chaincode';
 import { canonicalJson, decodeRuleError, type RecordView, type ShareRecord } from 'customs-ledger-chaincode/domain';
-import { blockSources, replay } from 'customs-ledger-gateway/dist/audit';
+import { blockSources, replay, type Finding } from 'customs-ledger-gateway/dist/audit';
 import { backends, EmbeddedNetwork, LedgerError, type ContractName, type LedgerBackend } from 'customs-ledger-gateway/dist/ledger';
 import { lodgeOn, makeLodgement, sampleDeclaration, type Lodgement } from '../support/fixtures';
 import { ROOT, needFabric, networkScript } from '../support/parity-fabric';
@@ -107,6 +107,9 @@ for (const backendName of ['embedded', 'fabric'] as const) {
     /** the transactions of the attempts the rogue peer endorsed alone, for the auditor's list */
     const soloAttempts: string[] = [];
     const baseline: Record<string, string> = {};
+    /** the chain's height before this run: a Fabric network may hold an earlier run's own-key rewrites, which the replay rightly reports */
+    let startHeight = 0;
+    const thisRun = (findings: Finding[]): Finding[] => findings.filter((f) => f.block === null || f.block >= startHeight);
 
     const submit = (msp: string, role: Role, contract: ContractName, fn: string, args: string[], extra: { transient?: Record<string, unknown>; endorsingOrgs?: string[] } = {}) =>
       t!.peer[msp]!.submit({
@@ -132,6 +135,7 @@ for (const backendName of ['embedded', 'fabric'] as const) {
       } else {
         t = await openEmbeddedWithRogue(dir);
       }
+      startHeight = await t.peer[DE]!.blockHeight();
       // The honest authorities' data the rogue member goes after.
       await submit(NL, 'admin', 'agreement', 'Propose', [agreementJson({ id: agreementId, parties: [NL, BE] })]);
       await submit(BE, 'admin', 'agreement', 'Accept', [agreementId]);
@@ -251,8 +255,8 @@ for (const backendName of ['embedded', 'fabric'] as const) {
     it('leaves the auditor\'s replay of an honest member\'s blocks without finding: no forgery was accepted', async () => {
       const report = await replay({ source: blockSources.backend(t!.peer[DE]!) });
       const invalid = report.transactions - report.validTransactions;
-      console.log(`      replay of DE's blocks: ${report.transactions} transactions, ${invalid} invalid (the attempts among them), ${report.findings.length} findings`);
-      assert.deepEqual(report.findings, []);
+      console.log(`      replay of DE's blocks: ${report.transactions} transactions, ${invalid} invalid (the attempts among them), ${thisRun(report.findings).length} findings in this run`);
+      assert.deepEqual(thisRun(report.findings), []);
       assert.ok(invalid >= 22, `${invalid} invalid transactions`);
       // every attempt the rogue peer endorsed alone (in this run: the Fabric network may hold earlier ones) is listed as a refused write by NL
       const byRogue = report.refusedWrites.filter((r) => soloAttempts.includes(r.txId));
@@ -319,11 +323,11 @@ for (const backendName of ['embedded', 'fabric'] as const) {
         assert.equal(activity.shares.length, 1);
       }
       const report = await replay({ source: blockSources.backend(t!.peer[DE]!) });
-      const findings = report.findings.filter((f) => f.txId !== null && txIds.includes(f.txId));
+      const findings = thisRun(report.findings).filter((f) => f.txId !== null && txIds.includes(f.txId));
       console.log(
         `      rogue member's own keys: ${ownWrites.length} rewrites committed (allowed: it owns them), skipped by every honest reader; the replay reports ${findings.map((f) => f.rule).join(', ')}`,
       );
-      assert.deepEqual(report.findings.filter((f) => !findings.includes(f)), [], 'no other finding');
+      assert.deepEqual(thisRun(report.findings).filter((f) => !findings.includes(f)), [], 'no other finding');
       for (const txId of txIds) {
         assert.ok(findings.some((f) => f.txId === txId), `the replay reports transaction ${txId}`);
       }
