@@ -3,7 +3,7 @@
  * `fabric-chaincode-node server` (chaincode as a service) both load the
  * `contracts` export of this package's main module.
  */
-import { AgreementContract, ConsignmentContract } from './contracts';
+import { AgreementContract, ConsignmentContract, MembershipContract } from './contracts';
 
-export { AgreementContract, ConsignmentContract };
-export const contracts = [AgreementContract, ConsignmentContract];
+export { AgreementContract, ConsignmentContract, MembershipContract };
+export const contracts = [AgreementContract, ConsignmentContract, MembershipContract];

@@ -108,14 +108,39 @@ export class MemoryLedger {
     };
   }
 
+  private members: Promise<void> | undefined;
+
+  /**
+   * Every organisation registers as a member of the channel before the first
+   * call, as each member's deployment does (network.sh deploy, or
+   * EmbeddedNetwork.start): agreements can name registered members only.
+   */
+  private registerMembers(): Promise<void> {
+    this.members ??= (async () => {
+      for (const msp of this.identities.msps) {
+        const result = await this.submitNow('membership:Register', { msp, role: 'admin' });
+        if (!result.ok) {
+          throw new Error(`${msp} could not register: ${result.message}`);
+        }
+      }
+    })();
+    return this.members;
+  }
+
   /** Simulates on each endorsing peer; does not commit. */
   async evaluate(fn: string, options: CallOptions): Promise<CallResult> {
+    await this.registerMembers();
     const results = await this.simulateAll(fn, options);
     return results[0]!;
   }
 
   /** Simulates on every endorsing peer, checks they agree, and commits when the contract succeeded. */
   async submit(fn: string, options: CallOptions): Promise<CallResult> {
+    await this.registerMembers();
+    return this.submitNow(fn, options);
+  }
+
+  private async submitNow(fn: string, options: CallOptions): Promise<CallResult> {
     const results = await this.simulateAll(fn, options);
     const first = results[0]!;
     if (!first.ok || !first.rwset) {

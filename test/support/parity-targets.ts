@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backends, EmbeddedNetwork, type LedgerBackend, type WalletIdentity } from 'customs-ledger-gateway/dist/ledger';
+import { backends, EmbeddedNetwork, registerMember, type LedgerBackend, type WalletIdentity } from 'customs-ledger-gateway/dist/ledger';
 import type * as FabricModule from 'customs-ledger-gateway/dist/ledger/fabric';
 
 export type TargetName = 'embedded' | 'fabric-network' | 'fabric-gateway';
@@ -57,6 +57,9 @@ export async function openFabric(name: 'fabric-network' | 'fabric-gateway'): Pro
   for (const msp of PARITY_MEMBERS) {
     const config = { mspId: msp, material, identities: Object.values(wallets[msp]!), commitTimeoutMs: 60_000 };
     peer[msp] = name === 'fabric-network' ? backends.fabricNetwork(config) : backends.fabricGateway(config);
+  }
+  for (const msp of PARITY_MEMBERS) {
+    await registerMember(peer[msp]!, wallets[msp]!.admin);
   }
   return {
     name,

@@ -25,6 +25,7 @@ import {
   AGREEMENT_BY_PARTY,
   findAgreement,
   loadAgreement,
+  requireMembers,
   requireParty,
   viewOf,
   type AgreementView,
@@ -53,6 +54,8 @@ export class AgreementContract extends Contract {
         msp: caller.msp,
       });
     }
+    // the field as a proposal names it (the body of POST /agreements)
+    await requireMembers(ctx, proposal.parties, 'parties');
     const now = txTime(ctx);
     const agreementKey = key(ctx, AGREEMENT, proposal.id);
     if ((await ctx.stub.getState(agreementKey)).length > 0) {

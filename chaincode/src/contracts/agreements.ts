@@ -5,7 +5,9 @@ import {
   acceptanceSchema,
   agreementSchema,
   agreementStatus,
+  memberSchema,
   type Agreement,
+  type Member,
   type AgreementView,
 } from '../domain';
 import { SkippedDocuments, collect, documentReader, key, readState } from './support';
@@ -13,12 +15,14 @@ import { SkippedDocuments, collect, documentReader, key, readState } from './sup
 export const AGREEMENT = 'agreement';
 export const ACCEPTANCE = 'acceptance';
 export const AGREEMENT_BY_PARTY = 'agreement-party';
+export const MEMBER = 'member';
 
 export type { AgreementView };
 
 export const asAgreement = documentReader(agreementSchema, 'agreement', (a, where) =>
   where === `${AGREEMENT}/${a.id}` ? undefined : `it names agreement ${a.id}`,
 );
+export const asMember = documentReader(memberSchema, 'member', (m, where) => (where === `${MEMBER}/${m.msp}` ? undefined : `it names member ${m.msp}`));
 export const asAcceptance = documentReader(acceptanceSchema, 'acceptance', (a, where) =>
   where === `${ACCEPTANCE}/${a.agreementId}/${a.party}` ? undefined : `it names ${a.party}'s acceptance of ${a.agreementId}`,
 );
@@ -59,6 +63,31 @@ export async function loadAgreement(ctx: Context, id: string, now: string, skipp
     throw new LedgerRuleError('AGREEMENT_NOT_FOUND', `agreement ${id} does not exist`, { agreementId: id });
   }
   return view;
+}
+
+/**
+ * Every party must be a registered member of the channel: one that no
+ * member could ever endorse for would hold the agreement's terms (which
+ * need every party) fixed for good, and data would be promised to nobody.
+ */
+export async function requireMembers(ctx: Context, parties: readonly string[], field: string): Promise<void> {
+  for (const party of parties) {
+    if (!(await memberOf(ctx, party))) {
+      throw new LedgerRuleError('UNKNOWN_MEMBER', `${field}: ${party} is not a member of this channel`, { field, msp: party });
+    }
+  }
+}
+
+/** A registered member; a malformed member document counts as none. */
+export async function memberOf(ctx: Context, msp: string): Promise<Member | undefined> {
+  try {
+    return await readState(ctx, key(ctx, MEMBER, msp), asMember);
+  } catch (err) {
+    if (err instanceof LedgerRuleError && err.code === 'MALFORMED_DOCUMENT') {
+      return undefined;
+    }
+    throw err;
+  }
 }
 
 export function requireParty(view: AgreementView, msp: string): void {

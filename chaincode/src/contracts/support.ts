@@ -6,7 +6,7 @@
  */
 import type { Context } from 'fabric-contract-api';
 import type { z } from 'zod';
-import { LedgerRuleError, canonicalBytes, documentIssue, keyLabel, parseJsonText, type SkippedDocument } from '../domain';
+import { LedgerRuleError, canonicalBytes, documentIssue, keyLabel, parseJsonBytes, parseJsonText, type SkippedDocument } from '../domain';
 
 export const ROLES = ['admin', 'auditor', 'officer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -92,7 +92,7 @@ export function transientJson(ctx: Context, name: string): unknown {
   if (value === undefined || value.length === 0) {
     throw new LedgerRuleError('MISSING_TRANSIENT', `transient data "${name}" is required`, { field: `transient.${name}` });
   }
-  return parseJsonText(Buffer.from(value).toString('utf8'), `transient.${name}`);
+  return parseJsonBytes(value, `transient.${name}`);
 }
 
 /** A transaction carries at most one chaincode event (Fabric keeps the last one set). */

@@ -76,6 +76,14 @@ export interface Agreement extends AgreementProposal {
   termination: PartyAction | null;
 }
 
+/** A member authority of the channel, registered by its own admin: its transaction's creator proves that the channel's MSPs know it. */
+export interface Member {
+  docType: 'member';
+  msp: string;
+  registeredAt: string;
+  txId: string;
+}
+
 export interface Acceptance {
   docType: 'acceptance';
   agreementId: string;

@@ -11,7 +11,7 @@
  * those facts.
  */
 import { z } from 'zod';
-import { PURPOSES, type Acceptance, type Agreement, type AgreementStatus, AGREEMENT_STATUSES } from './agreement';
+import { PURPOSES, type Acceptance, type Agreement, type Member, type AgreementStatus, AGREEMENT_STATUSES } from './agreement';
 import {
   DATA_CATEGORIES,
   DECLARATION_FIELDS,
@@ -103,6 +103,8 @@ export const agreementViewSchema = documentOf<AgreementView>()(
 export const acceptanceSchema = documentOf<Acceptance>()(
   z.object({ docType: z.literal('acceptance'), agreementId: z.string(), party: msp, acceptedAt: instant, txId: z.string() }),
 );
+
+export const memberSchema = documentOf<Member>()(z.object({ docType: z.literal('member'), msp, registeredAt: instant, txId: z.string() }));
 
 export const shareRecordSchema = documentOf<ShareRecord>()(
   z.object({

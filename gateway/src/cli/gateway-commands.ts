@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseJsonText } from 'customs-ledger-chaincode/domain';
+import { parseJsonBytes } from 'customs-ledger-chaincode/domain';
 import { ApiClient } from '../main/api-client';
 import { lodgementBody, parseSignedDeclaration } from '../trader';
 
@@ -18,7 +18,7 @@ interface GlobalOptions {
 }
 
 async function readJson(path: string): Promise<unknown> {
-  return parseJsonText(await readFile(path, 'utf8'), path);
+  return parseJsonBytes(await readFile(path), path);
 }
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter((s) => s !== '');

@@ -7,6 +7,7 @@
 import '../main/quiet-chaincode-logs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
+import { decodeUtf8 } from 'customs-ledger-chaincode/domain';
 import { blockSources } from '../audit/block-source';
 import { openBlockLocation } from '../audit/block-location';
 import { ApiError } from '../main/api-client';
@@ -47,7 +48,7 @@ export const processIo: ProgramIo = {
   print: (value) => process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  readFile: (path) => readFile(path, 'utf8'),
+  readFile: async (path) => decodeUtf8(await readFile(path), path),
   writeFile: (path, text) => writeFile(path, text, { mode: 0o600 }),
   secret: (variable) => process.env[variable],
 };

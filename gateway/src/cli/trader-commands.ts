@@ -4,7 +4,7 @@
  * and options, calls a function of gateway/src/trader and prints the result.
  */
 import type { Command } from 'commander';
-import { parseDeclaration, parseSalts } from 'customs-ledger-chaincode/domain';
+import { parseDeclaration, parseJsonText, parseSalts } from 'customs-ledger-chaincode/domain';
 import type { BlockSource } from '../audit/block-source';
 import {
   buildInclusionProof,
@@ -37,7 +37,7 @@ export interface TraderIo {
 /** Output files and printed results are for people; nothing printed here is hashed. */
 const show = (value: unknown): string => JSON.stringify(value, null, 2);
 
-const readJson = async (io: TraderIo, path: string): Promise<unknown> => JSON.parse(await io.readFile(path)) as unknown;
+const readJson = async (io: TraderIo, path: string): Promise<unknown> => parseJsonText(await io.readFile(path), path);
 
 function passphrase(io: TraderIo, variable: string): string {
   const value = io.secret(variable);

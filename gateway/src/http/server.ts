@@ -8,6 +8,7 @@ import express, { type Express, type Request, type RequestHandler, type Response
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { LedgerRuleError, parseJsonBytes } from 'customs-ledger-chaincode/domain';
 import { pinoHttp } from 'pino-http';
 import type { LedgerBackend, WalletIdentity } from '../ledger/backend';
 import type { EventCollection } from '../service/audit-service';
@@ -180,7 +181,29 @@ function securityHeaders(): RequestHandler {
  * parser itself would.
  */
 function jsonBody(limit: number): RequestHandler {
-  const parse = express.json({ limit, strict: true, type: 'application/json' });
+  const read = express.raw({ limit, type: 'application/json' });
+  // I-JSON, not JSON.parse alone: duplicate member names, invalid UTF-8, lone surrogates and inexact numbers are refused, named
+  const parse: RequestHandler = (req, res, next) =>
+    read(req, res, (err?: unknown) => {
+      if (err !== undefined) {
+        next(err);
+        return;
+      }
+      if (Buffer.isBuffer(req.body)) {
+        try {
+          req.body = req.body.length === 0 ? {} : parseJsonBytes(req.body, '');
+        } catch (refused) {
+          if (refused instanceof LedgerRuleError) {
+            const field = typeof refused.details.field === 'string' ? refused.details.field : 'body';
+            next(new HttpError(400, 'INVALID_JSON', refused.reason, field));
+            return;
+          }
+          next(refused);
+          return;
+        }
+      }
+      next();
+    });
   return (req, res, next) => {
     const mayHaveBody = req.headers['transfer-encoding'] !== undefined || !Number.isNaN(Number(req.headers['content-length']));
     if (!mayHaveBody) {

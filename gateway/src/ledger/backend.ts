@@ -14,7 +14,7 @@ export interface WalletIdentity {
   privateKeyPem: string;
 }
 
-export type ContractName = 'agreement' | 'consignment';
+export type ContractName = 'agreement' | 'consignment' | 'membership';
 
 export interface TransactionRequest {
   identity: WalletIdentity;

@@ -11,6 +11,7 @@ import type * as FabricBackends from './fabric';
 import type { FabricBackendConfig } from './fabric';
 
 export * from './backend';
+export { registerMember } from './register-member';
 export { EmbeddedNetwork, WorkerNetwork, type EmbeddedChannel, type EmbeddedNetworkConfig };
 export type { FabricBackendConfig } from './fabric';
 

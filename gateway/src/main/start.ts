@@ -7,11 +7,12 @@
 import './quiet-chaincode-logs';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { createHttpServer } from '../http/http-server';
 import { join } from 'node:path';
 import { destination, pino, type Logger } from 'pino';
 import { createServer, FileTokenStore, ROLES, type IssuedToken } from '../http';
-import { backends, fabricModule, WorkerNetwork, type LedgerBackend, type WalletIdentity } from '../ledger';
+import { backends, fabricModule, registerMember, WorkerNetwork, type LedgerBackend, type WalletIdentity } from '../ledger';
 import { loadMembers, type NetworkMembers } from '../config/members';
 import { ApiClient } from './api-client';
 import { parseStartConfig, type StartConfig } from './config';
@@ -127,6 +128,8 @@ export async function start(argv: readonly string[]): Promise<() => Promise<void
       tokenFile,
       ROLES.map((role) => ({ label: wallet[role].label, role })),
     );
+    // Its authority in the chaincode's member list, so that agreements can name it (asked first: a restart writes nothing).
+    await registerMember(ledger.backend(member.mspId), wallet.admin);
     const app = createServer({
       backend: ledger.backend(member.mspId),
       wallet,

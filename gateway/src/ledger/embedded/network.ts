@@ -6,6 +6,8 @@
  */
 import { join } from 'node:path';
 import { contracts } from 'customs-ledger-chaincode';
+import { registerMember } from '../register-member';
+import { EmbeddedBackend } from './embedded-backend';
 import type { WalletIdentity } from '../backend';
 import { buildGenesisBlock } from '../fabric-format/genesis';
 import type { PrivateWriteSet } from '../fabric-format/transaction';
@@ -32,6 +34,8 @@ export interface EmbeddedNetworkConfig {
    * tests do).
    */
   peerContracts?: Readonly<Record<string, readonly (new () => unknown)[]>>;
+  /** register every member in the chaincode's member list once the network is up (default true) */
+  registerMembers?: boolean;
 }
 
 const ORDERER_MSP = 'OrdererMSP';
@@ -121,7 +125,12 @@ export class EmbeddedNetwork implements EmbeddedChannel {
         peer.commitBlock(bytes).catch((err: unknown) => peer.emit('error', err));
       }
     });
-    return new EmbeddedNetwork(config.channelId, orderer, peers, material, chaincode);
+    const network = new EmbeddedNetwork(config.channelId, orderer, peers, material, chaincode);
+    // The founding members register, as each one's deployment does on Fabric; on a restart they are registered already.
+    if (config.registerMembers ?? true) {
+      await Promise.all(members.map((mspId) => registerMember(new EmbeddedBackend(network, mspId), network.wallet(mspId).admin)));
+    }
+    return network;
   }
 
   get members(): string[] {

@@ -192,6 +192,15 @@ const cases: Case[] = [
   ['Propose an id that exists', 'AGREEMENT_EXISTS', (w) => agreementCall(w, 'Propose', NL, [agreementJson({ id: 'AGR-ACTIVE', parties: [NL, BE] })])],
   ['Propose by an officer', 'FORBIDDEN_ROLE', (w) => agreementCall(w, 'Propose', NL, [agreementJson({ id: 'AGR-X', parties: [NL, BE] })], 'officer')],
   ['Propose with malformed JSON', 'INVALID_ARGUMENT', (w) => agreementCall(w, 'Propose', NL, ['{"id":'])],
+  ['Propose naming an authority that is no member of the channel', 'UNKNOWN_MEMBER', (w) =>
+    agreementCall(w, 'Propose', NL, [agreementJson({ id: 'AGR-X', parties: [NL, 'FRCustomsMSP'] })])],
+  ['Propose with a member named twice', 'INVALID_ARGUMENT', (w) =>
+    agreementCall(w, 'Propose', NL, [agreementJson({ id: 'AGR-X', parties: [NL, BE] }).replace('{', '{"legalBasis":"other",')])],
+  ['Propose with a lone surrogate in a string', 'INVALID_ARGUMENT', (w) =>
+    agreementCall(w, 'Propose', NL, [agreementJson({ id: 'AGR-X', parties: [NL, BE] }).replace(/"legalBasis":"/, '"legalBasis":"\\ud800')])],
+  ['Propose with a number beyond a double', 'INVALID_ARGUMENT', (w) =>
+    agreementCall(w, 'Propose', NL, [agreementJson({ id: 'AGR-X', parties: [NL, BE] }).replace(/"retentionDays":\d+/, '"retentionDays":1e400')])],
+  ['Register by an officer', 'FORBIDDEN_ROLE', (w) => w.ledger.submit('membership:Register', { msp: NL, role: 'officer' })],
   ['Propose with one party', 'INVALID_ARGUMENT', (w) => agreementCall(w, 'Propose', NL, [agreementJson({ id: 'AGR-X', parties: [NL] })])],
   ['Accept twice', 'ALREADY_ACCEPTED', (w) => agreementCall(w, 'Accept', BE, ['AGR-ACTIVE'])],
   ['Accept by an authority that is no party', 'NOT_A_PARTY', (w) => agreementCall(w, 'Accept', DE, ['AGR-PROPOSED'])],

@@ -22,7 +22,7 @@ interface Case {
   as?: Role | 'none' | `Authorization:${string}`;
   body?: unknown;
   /** sent verbatim as the body */
-  raw?: string;
+  raw?: string | Buffer;
   contentType?: string;
   /** the exact status expected, when it matters */
   status?: number;
@@ -47,7 +47,138 @@ const proposal = (overrides: Record<string, unknown> = {}): Record<string, unkno
 });
 const without = (o: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
 
+/** Every string leaf of a document, by its path. */
+function stringPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'string') {
+    return [path];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((v, i) => stringPaths(v, [...path, i]));
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([k, v]) => stringPaths(v, [...path, k]));
+  }
+  return [];
+}
+
+/** The body's JSON with the string at `path` replaced by `bytes` (inside its quotes). */
+function withString(body: unknown, path: (string | number)[], bytes: Buffer): Buffer {
+  const copy = JSON.parse(JSON.stringify(body)) as Record<string | number, unknown>;
+  let at = copy;
+  for (const part of path.slice(0, -1)) {
+    at = at[part] as Record<string | number, unknown>;
+  }
+  at[path[path.length - 1]!] = '\u0000MARK\u0000';
+  const [before, after] = JSON.stringify(copy).split('"\\u0000MARK\\u0000"') as [string, string];
+  return Buffer.concat([Buffer.from(`${before}"`), bytes, Buffer.from(`"${after}`)]);
+}
+
+/** The body's JSON with the member `name` of the object at `path` written twice, the first time as `first`. */
+function withDuplicate(body: unknown, path: string[], name: string, first: unknown): string {
+  const marker = '__duplicate_marker__';
+  const copy = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
+  let at = copy;
+  for (const part of path) {
+    at = at[part] as Record<string, unknown>;
+  }
+  const entries = Object.entries(at);
+  for (const key of Object.keys(at)) {
+    delete at[key];
+  }
+  at[marker] = null;
+  for (const [key, v] of entries) {
+    at[key] = v;
+  }
+  return JSON.stringify(copy).replace(`"${marker}":null`, `${JSON.stringify(name)}:${JSON.stringify(first)}`);
+}
+
+const BAD_STRINGS: [string, Buffer][] = [
+  ['invalid UTF-8 (0xFF)', Buffer.from([0x44, 0xff, 0x45])],
+  ['a CESU-8 surrogate', Buffer.from([0x44, 0xed, 0xa0, 0x80, 0x45])],
+  ['a truncated UTF-8 sequence', Buffer.from([0x44, 0xc3, 0x20])],
+  ['an overlong UTF-8 encoding', Buffer.from([0xc0, 0xaf])],
+  ['a lone high surrogate escape', Buffer.from('D\\ud800E')],
+  ['a lone low surrogate escape', Buffer.from('\\udc00')],
+];
+
+/** Every string field of a lodgement and of an agreement proposal, with each kind of bad string: 400 naming the field. */
+const STRING_CASES: Case[] = [
+  ...stringPaths({ declaration: sampleDeclaration() }).flatMap((path) =>
+    BAD_STRINGS.map(([what, bytes]): Case => ({
+      name: `${what} in ${path.join('.')}`,
+      method: 'POST',
+      path: '/consignments',
+      as: 'officer',
+      raw: withString({ declaration: sampleDeclaration() }, path, bytes),
+      status: 400,
+      field: path.join('.'),
+    })),
+  ),
+  ...stringPaths(proposal()).flatMap((path) =>
+    BAD_STRINGS.slice(0, 2).concat(BAD_STRINGS.slice(4, 5)).map(([what, bytes]): Case => ({
+      name: `${what} in the agreement's ${path.join('.')}`,
+      method: 'POST',
+      path: '/agreements',
+      as: 'admin',
+      raw: withString(proposal(), path, bytes),
+      status: 400,
+      field: path.join('.'),
+    })),
+  ),
+  { name: 'invalid UTF-8 in a status reason', method: 'POST', path: '/consignments/{ucr}/status', as: 'officer', raw: withString({ status: 'risk-assessed', reason: 'x' }, ['reason'], Buffer.from([0xff])), status: 400, field: 'reason' },
+  { name: 'invalid UTF-8 in a verified declaration', method: 'POST', path: '/verify', raw: withString({ declaration: sampleDeclaration() }, ['declaration', 'consignee', 'name'], Buffer.from([0xff])), status: 400, field: 'declaration.consignee.name' },
+  { name: 'a lone surrogate in a member name', method: 'POST', path: '/consignments', as: 'officer', raw: `{"declaration":${JSON.stringify(sampleDeclaration()).replace('{', '{"\\udfff":1,')}}`, status: 400, field: 'declaration.\udfff' },
+];
+
+/** A member named twice, at every depth of each body: 400 naming it, whichever value comes first. */
+const DUPLICATE_CASES: Case[] = [
+  { name: 'declaration twice', path: [], member: 'declaration', first: sampleDeclaration({ office: 'BEANR', destinationCountry: 'BE' }) },
+  { name: 'ucr twice', path: ['declaration'], member: 'ucr', first: sampleDeclaration().ucr },
+  { name: 'customsValue twice', path: ['declaration'], member: 'customsValue', first: { amount: '1.00', currency: 'EUR' } },
+  { name: 'amount twice in customsValue', path: ['declaration', 'customsValue'], member: 'amount', first: '1.00' },
+  { name: 'name twice in the consignee', path: ['declaration', 'consignee'], member: 'name', first: 'Someone Else' },
+  { name: 'packages twice in a goods item', path: ['declaration', 'goodsItems', '0'], member: 'packages', first: 1 },
+].map(
+  (d): Case => ({
+    name: `a lodgement with ${d.name}`,
+    method: 'POST',
+    path: '/consignments',
+    as: 'officer',
+    raw: withDuplicate({ declaration: sampleDeclaration() }, d.path, d.member, d.first),
+    status: 400,
+    field: [...d.path, d.member].join('.'),
+  }),
+);
+DUPLICATE_CASES.push(
+  { name: 'a verify body with customsValue twice', method: 'POST', path: '/verify', raw: withDuplicate({ declaration: sampleDeclaration() }, ['declaration'], 'customsValue', { amount: '1.00', currency: 'EUR' }), status: 400, field: 'declaration.customsValue' },
+  { name: 'an agreement with parties twice', method: 'POST', path: '/agreements', as: 'admin', raw: withDuplicate(proposal(), [], 'parties', [MSP.NL, MSP.DE]), status: 400, field: 'parties' },
+  { name: 'an agreement with legalBasis twice', method: 'POST', path: '/agreements', as: 'admin', raw: withDuplicate(proposal(), [], 'legalBasis', 'none'), status: 400, field: 'legalBasis' },
+  { name: 'a status body with status twice', method: 'POST', path: '/consignments/{ucr}/status', as: 'officer', raw: withDuplicate({ status: 'risk-assessed', reason: 'r' }, [], 'status', 'released'), status: 400, field: 'status' },
+  { name: 'a share body with recipient twice', method: 'POST', path: '/consignments/{ucr}/shares', as: 'officer', raw: withDuplicate({ recipient: MSP.BE, agreementId: '{agreement}', purpose: 'risk-assessment' }, [], 'recipient', MSP.DE), status: 400, field: 'recipient' },
+);
+
+/** Numbers a double cannot carry exactly. */
+const NUMBER_CASES: Case[] = [
+  ['1e400', 'declaration.goodsItems.0.packages'],
+  ['-1e400', 'declaration.goodsItems.0.packages'],
+  ['12345678901234567890', 'declaration.goodsItems.0.packages'],
+  ['1e309', 'declaration.goodsItems.0.sequence'],
+].map(([literal, field]): Case => ({
+  name: `${literal} in ${field}`,
+  method: 'POST',
+  path: '/consignments',
+  as: 'officer',
+  raw: JSON.stringify({ declaration: sampleDeclaration() }).replace(`"${field!.split('.').pop()!}":${field!.endsWith('packages') ? 120 : 1}`, `"${field!.split('.').pop()!}":${literal!}`),
+  status: 400,
+  field: field!,
+}));
+NUMBER_CASES.push({ name: '1e400 in an agreement\'s retentionDays', method: 'POST', path: '/agreements', as: 'admin', raw: JSON.stringify(proposal()).replace('"retentionDays":30', '"retentionDays":1e400'), status: 400, field: 'retentionDays' });
+
 const CASES: Case[] = [
+  ...STRING_CASES,
+  ...DUPLICATE_CASES,
+  ...NUMBER_CASES,
+  { name: 'an agreement naming an authority that is no member of the channel', method: 'POST', path: '/agreements', as: 'admin', body: proposal({ id: 'AGR-NOT-MEMBER', parties: [MSP.NL, 'FRCustomsMSP'] }), status: 400, field: 'parties' },
   // ---- malformed JSON and media types ------------------------------------------------------
   ...['{', '{"declaration":', 'nul', '[1,2', "{'declaration':1}", '{"a":1,}', 'undefined', '"just a string"', '123', 'true', 'null', '\u0000', '{"a":1}{"b":2}'].map(
     (raw): Case => ({ name: `bad JSON ${JSON.stringify(raw)}`, method: 'POST', path: '/consignments', as: 'officer', raw, contentType: 'application/json', status: 400 }),
@@ -327,7 +458,9 @@ describe('gateway: bad input is refused with a 4xx and writes nothing', function
         }
       }
       if (c.raw !== undefined) {
-        t = t.set('Content-Type', c.contentType ?? 'application/json').send(c.raw);
+        // bytes as they are: superagent would serialise a Buffer as JSON
+        const raw = typeof c.raw === 'string' ? fill(c.raw) : c.raw;
+        t = t.set('Content-Type', c.contentType ?? 'application/json').serialize(() => raw as unknown as string).send(raw as unknown as string);
       } else if (c.body !== undefined) {
         t = t.send(fillBody(c.body) as object);
       }
@@ -343,6 +476,7 @@ describe('gateway: bad input is refused with a 4xx and writes nothing', function
       assert.ok(String(body.error?.message).length > 0);
       if (c.field !== undefined) {
         assert.equal(body.error?.field, c.field, `field: ${res.text.slice(0, 300)}`);
+        assert.ok(String(body.error?.message).startsWith(`${c.field}: `), `the message names the field: ${res.text.slice(0, 300)}`);
       }
       assert.equal(await gws.ledger.fingerprint(), before, 'the ledger changed');
       assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted');

@@ -47,10 +47,17 @@ describe('embedded network (execute–order–validate on LevelDB)', function ()
 
   let lodged: Lodgement;
 
-  it('starts from a genesis config block holding every member\'s root CA', async () => {
-    assert.equal(await nl.blockHeight(), 1);
+  it('starts from a genesis config block holding every member\'s root CA, then registers every member', async () => {
     const info = await nl.blockInfo(0);
     assert.equal(info.transactions[0]?.validationCode, 'VALID');
+    const height = await nl.blockHeight();
+    const registrations = [];
+    for (let n = 1; n < height; n++) {
+      registrations.push(...(await nl.blockInfo(n)).transactions.map((t) => [t.creatorMspId, t.validationCode].join(' ')));
+    }
+    assert.deepEqual(registrations.sort(), [BE, DE, NL].sort().map((msp) => `${msp} VALID`));
+    const listed = JSON.parse((await de.evaluate({ identity: wallets[DE]!.auditor, contract: 'membership', fn: 'List', args: [] })).toString()) as { members: { msp: string }[] };
+    assert.deepEqual(listed.members.map((m) => m.msp), [BE, DE, NL].sort());
   });
 
   it('proposes and accepts an agreement, each in its own block', async () => {
@@ -148,7 +155,7 @@ describe('embedded network (execute–order–validate on LevelDB)', function ()
     const names: string[] = [];
     const stop = await de.onContractEvents(0, (e) => names.push(e.name));
     stop();
-    assert.deepEqual(names.slice(0, 4), ['AgreementProposed', 'AgreementAccepted', 'ConsignmentLodged', 'ConsignmentShared']);
+    assert.deepEqual(names.slice(0, 7), ['MemberRegistered', 'MemberRegistered', 'MemberRegistered', 'AgreementProposed', 'AgreementAccepted', 'ConsignmentLodged', 'ConsignmentShared']);
     assert.ok(names.includes('StatusUpdated'));
   });
 
