@@ -10,11 +10,13 @@ import {
   agreementSchema,
   consignmentRecordSchema,
   documentIssue,
+  memberSchema,
   purgeReceiptSchema,
   shareRecordSchema,
   type Acceptance,
   type Agreement,
   type ConsignmentRecord,
+  type Member,
   type PurgeReceipt,
   type ShareRecord,
   type AccessRequest,
@@ -58,6 +60,7 @@ export function jsonOfBytes(bytes: Uint8Array): unknown {
 export const parseConsignmentRecord = parser<ConsignmentRecord>(consignmentRecordSchema, 'consignment record');
 export const parseAgreement = parser<Agreement>(agreementSchema, 'agreement');
 export const parseAcceptance = parser<Acceptance>(acceptanceSchema, 'acceptance');
+export const parseMember = parser<Member>(memberSchema, 'member');
 export const parseShareRecord = parser<ShareRecord>(shareRecordSchema, 'share record');
 export const parseAccessRequest = parser<AccessRequest>(accessRequestSchema, 'access request');
 export const parsePurgeReceipt = parser<PurgeReceipt>(purgeReceiptSchema, 'purge receipt');

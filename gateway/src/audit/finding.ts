@@ -19,6 +19,7 @@ export const AUDIT_RULES = [
   'foreign-record-write',
   'genesis-config',
   'index-entry',
+  'member-registry',
   'mvcc-read',
   'orderer-signature',
   'originator-endorsement',

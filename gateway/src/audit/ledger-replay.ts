@@ -15,7 +15,7 @@ import { functionOf } from '../ledger/fabric-format/block-view';
 import { readBlock, type ReadBlock, type ReadTransaction } from '../ledger/fabric-format/block-reader';
 import { addTransactionUpdates, commitHash, metadataOnlyKeys, readCommitHashMetadata, updateBatchBytes, UpdateBatch } from '../ledger/fabric-format/commit-hash';
 import { decodeEnvelope, type DecodedTransaction } from '../ledger/fabric-format/transaction';
-import { checkAgreementWrites } from './agreement-rules';
+import { checkAgreementWrites, checkMemberWrites } from './agreement-rules';
 import type { BlockSource } from './block-source';
 import { ChannelTrust } from './channel-trust';
 import { finding, type Finding, type FindingSite } from './finding';
@@ -356,6 +356,7 @@ export class LedgerReplayer {
         await checkRecordWrites(ctx);
         await checkShareWrites(ctx);
         await checkPurgeWrites(ctx);
+        await checkMemberWrites(ctx);
         await checkAgreementWrites(ctx);
       }
       if (recorded === 'VALID') {

@@ -381,6 +381,52 @@ describe('auditor replay of the whole ledger', function () {
       assert.ok(findings.some((f) => f.rule === 'index-entry' && f.message === `index entry consignment-office/NLRTM/${ghost} names consignment/${ghost}, which is not on the ledger (orphaned)`));
     });
 
+    it('a member registered by another, with a colluding majority: a member registers only itself', async () => {
+      const { findings } = await forged({
+        channelId: CHANNEL_ID,
+        creator: await ledger.signer(NL, 'admin1'),
+        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
+        args: ['membership:Register'],
+        rwset: () => ({
+          ...emptyRwset(),
+          writes: [{ key: key('member', 'FRCustomsMSP'), value: bytes({ docType: 'member', msp: 'FRCustomsMSP', registeredAt: '2026-03-02T09:00:00.000Z', txId: 'x' }) }],
+        }),
+      });
+      assert.deepEqual(rules(findings), ['member-registry'], formatFindings(findings));
+      assert.match(findings[0]!.message, /NLCustomsMSP registered FRCustomsMSP under the key of FRCustomsMSP/);
+    });
+
+    it('a member\'s registration deleted by a colluding majority', async () => {
+      const { findings } = await forged({
+        channelId: CHANNEL_ID,
+        creator: await ledger.signer(NL, 'admin1'),
+        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
+        args: ['membership:Register'],
+        rwset: () => ({ ...emptyRwset(), writes: [{ key: key('member', BE), value: null }] }),
+      });
+      assert.deepEqual(rules(findings), ['member-registry'], formatFindings(findings));
+    });
+
+    it('an agreement naming an authority that is no member, with a colluding majority', async () => {
+      const id = 'AGR-NL-FR-FORGED';
+      const agreement = {
+        docType: 'agreement', id, parties: [NL, 'FRCustomsMSP'].sort(), categories: ['goods'], purposes: ['risk-assessment'], legalBasis: 'x',
+        validFrom: '2026-01-01T00:00:00.000Z', validUntil: '2027-01-01T00:00:00.000Z', retentionDays: 30, onwardSharing: false,
+        proposer: NL, proposedAt: '2026-03-02T09:00:00.000Z', proposeTxId: 'x', suspension: null, termination: null,
+      };
+      const { findings } = await forged({
+        channelId: CHANNEL_ID,
+        creator: await ledger.signer(NL, 'admin1'),
+        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
+        args: ['agreement:Propose', '{}'],
+        rwset: () => ({ ...emptyRwset(), writes: [{ key: key('agreement', id), value: bytes(agreement) }] }),
+      });
+      assert.ok(
+        findings.some((f) => f.rule === 'agreement-party' && f.message === `agreement ${id} names FRCustomsMSP, which is not a registered member of the channel`),
+        formatFindings(findings),
+      );
+    });
+
     it('a purge of a shared copy before its retention ran out', async () => {
       const share = ledger.shares[0]!;
       const at = new Date();
