@@ -320,3 +320,40 @@ export function verifyDeclarationSignature(
   // A wrong checksum, an ICAP address or no address: getAddress refuses or reads it.
   return recovered === getAddress(trader).toLowerCase();
 }
+
+/**
+ * A trader's request for the inclusion proof of its own record, which holds
+ * the whole block (Fabric's data hash covers every envelope of it): signed
+ * by the record's trader key, naming the UCR, the authority asked and the
+ * time of signing. It grants a read, not a write, and a trader may know no
+ * more than a gateway's address: the domain names no channel.
+ */
+export interface ProofRequest {
+  ucr: string;
+  /** MSP id of the authority whose gateway is asked */
+  authority: string;
+  /** ISO instant */
+  signedAt: string;
+}
+
+export const PROOF_REQUEST_TYPES_712: Record<string, TypedDataField[]> = {
+  InclusionProofRequest: [
+    { name: 'ucr', type: 'string' },
+    { name: 'authority', type: 'string' },
+    { name: 'signedAt', type: 'string' },
+  ],
+};
+
+export function proofRequestTypedData(request: ProofRequest): {
+  domain: TypedDataDomain;
+  types: Record<string, TypedDataField[]>;
+  value: Record<string, unknown>;
+} {
+  return { domain: { name: SIGNING_DOMAIN_NAME, version: SIGNING_DOMAIN_VERSION }, types: PROOF_REQUEST_TYPES_712, value: { ucr: request.ucr, authority: request.authority, signedAt: request.signedAt } };
+}
+
+/** The checksummed address that signed a proof request, or undefined for a malformed signature. */
+export function proofRequestSigner(request: ProofRequest, signature: string): string | undefined {
+  const typed = proofRequestTypedData(request);
+  return recoverSigner(TypedDataEncoder.hash(typed.domain, typed.types, typed.value), signature);
+}

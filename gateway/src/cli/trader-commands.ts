@@ -14,6 +14,7 @@ import {
   parseDisclosurePackage,
   parseSignedDeclaration,
   recordSources,
+  requestInclusionProof,
   signDeclaration,
   verifyDisclosure,
   verifyDocument,
@@ -49,7 +50,8 @@ function passphrase(io: TraderIo, variable: string): string {
 
 export function registerTraderCommands(program: Command, io: TraderIo): Command {
   const trader = program.command('trader').description('trader integrity proofs: sign, verify, disclose, prove inclusion');
-  const recordsOf = (o: { gateway: string; token?: string }): RecordSource => (io.records ?? recordSources.http)(o.gateway, o.token);
+  const recordsOf = (o: { gateway: string; token?: string }): RecordSource =>
+    io.records ? io.records(o.gateway, o.token) : recordSources.http(o.gateway, o.token !== undefined ? { token: o.token } : {});
 
   trader
     .command('keygen')
@@ -118,12 +120,19 @@ export function registerTraderCommands(program: Command, io: TraderIo): Command 
     .description('write an offline proof that the record\'s lodge transaction is in the ledger')
     .requiredOption('--gateway <url>', 'a member authority\'s gateway')
     .requiredOption('--out <file>', 'proof file to write')
-    .option('--token <token>', 'bearer token (auditor)')
-    .action(async (ucr: string, o: { gateway: string; token?: string; out: string }) => {
-      if (!io.blocks) {
-        throw new Error('this gateway offers no raw blocks; run prove-inclusion where the blocks are readable');
+    .option('--keystore <file>', 'the record\'s trader keystore: signs the request, no token needed')
+    .option('--passphrase-env <name>', 'environment variable holding the passphrase', 'TRADER_PASSPHRASE')
+    .option('--token <token>', 'bearer token (auditor): builds the proof here from the raw blocks instead')
+    .action(async (ucr: string, o: { gateway: string; token?: string; keystore?: string; passphraseEnv: string; out: string }) => {
+      let proof: InclusionProof;
+      if (o.keystore !== undefined) {
+        const wallet = await openKeystore(await io.readFile(o.keystore), passphrase(io, o.passphraseEnv));
+        proof = await requestInclusionProof(o.gateway, ucr, wallet);
+      } else if (o.token !== undefined && io.blocks) {
+        proof = await buildInclusionProof(ucr, recordsOf(o), io.blocks(o.gateway, o.token));
+      } else {
+        throw new Error('prove-inclusion needs --keystore (the record\'s trader) or --token (an auditor\'s)');
       }
-      const proof = await buildInclusionProof(ucr, recordsOf(o), io.blocks(o.gateway, o.token));
       await io.writeFile(o.out, show(proof));
       io.stdout(`block ${proof.block.number}, head ${proof.headHash}\n`);
     });

@@ -4,6 +4,7 @@ import type { GatewayErrorCode } from '../service/errors';
 
 export const GATEWAY_ERROR_STATUS: Readonly<Record<GatewayErrorCode, number>> = {
   NOT_FOUND: 404,
+  NOT_THE_TRADER: 403,
   LEDGER_CONFLICT: 409,
   LEDGER_TIMEOUT: 504,
   LEDGER_UNAVAILABLE: 503,

@@ -12,6 +12,7 @@ import {
   agreementProposalSchema,
   categorySchema,
   declarationSchema,
+  hex64Schema,
   locodeSchema,
   mspIdSchema,
   purposeSchema,
@@ -128,6 +129,22 @@ const disclosure = (field: DeclarationField) =>
 const disclosedFields = z
   .strictObject(Object.fromEntries(DECLARATION_FIELDS.map((f) => [f, disclosure(f)])) as Record<DeclarationField, ReturnType<typeof disclosure>>)
   .refine((fields) => Object.values(fields).some((f) => f !== undefined), 'must disclose at least one field');
+
+/** What a caller without a token shows of the document it holds: its declaration hash, or salted field hashes. */
+export const possessionBody = z
+  .strictObject({
+    declarationHash: hex64Schema.optional(),
+    fieldHashes: z
+      .strictObject(Object.fromEntries(DECLARATION_FIELDS.map((f) => [f, hex64Schema.optional()])) as Record<DeclarationField, z.ZodOptional<typeof hex64Schema>>)
+      .optional(),
+  })
+  .refine((p) => p.declarationHash !== undefined || Object.values(p.fieldHashes ?? {}).some((h) => h !== undefined), 'must show the declarationHash or at least one field hash');
+
+/** A trader's signed request for its record's inclusion proof (EIP-712 InclusionProofRequest {ucr, authority, signedAt}). */
+export const proofRequestBody = z.strictObject({
+  signedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. 2026-03-02T09:00:00Z' }),
+  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, 'must be a 65-byte 0x-hex signature'),
+});
 
 export const discloseBody = z.strictObject({ ucr: ucrSchema, fields: disclosedFields });
 

@@ -14,6 +14,8 @@ export const GATEWAY_ERROR_CODES = [
   'LEDGER_UNAVAILABLE',
   /** more transactions are under way than the gateway takes on; try again shortly */
   'LEDGER_BUSY',
+  /** a trader's signed request that does not prove control of the record's trader key */
+  'NOT_THE_TRADER',
   /** the ledger failed in a way no client input explains */
   'LEDGER_FAILURE',
 ] as const;

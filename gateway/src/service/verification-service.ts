@@ -9,14 +9,17 @@ import {
   declarationHashOf,
   fieldHashes,
   fieldRootOf,
+  LedgerRuleError,
   leafHash,
+  proofRequestSigner,
+  type ConsignmentRecord,
   type Declaration,
   type DeclarationField,
   type Salts,
 } from 'customs-ledger-chaincode/domain';
 import { blockSources } from '../audit/block-source';
 import type { TransactionStatus, WalletIdentity } from '../ledger/backend';
-import { buildInclusionProof, commitmentOf, recordSources, type InclusionProof, type RecordCommitment } from '../trader';
+import { buildInclusionProof, commitmentOf, recordSources, type InclusionProof, type Possession, type RecordCommitment } from '../trader';
 import { GatewayError } from './errors';
 import type { ConsignmentService } from './consignment-service';
 import type { LedgerClient } from './ledger-client';
@@ -34,9 +37,11 @@ export interface Verification {
   blockNumber: number | null;
   committedAt: string;
   originator: string;
-  status: string;
   trader: { address: string; signature: string } | null;
 }
+
+/** How long a trader's signed proof request stays good, either side of the gateway's clock. */
+export const PROOF_REQUEST_WINDOW_MS = 5 * 60_000;
 
 export interface DisclosedField {
   value: unknown;
@@ -60,10 +65,35 @@ export class VerificationService {
     private readonly reader: WalletIdentity,
   ) {}
 
-  /** The commitments of a record, for a trader checking its document: no status, no private data. */
+  /** The commitments of a record, for a token holder: no status, no private data. */
   async commitment(ucr: string): Promise<RecordCommitment> {
     const { record } = await this.consignments.get(this.reader, ucr);
     return commitmentOf(record);
+  }
+
+  /** The same for a caller without a token, which shows the declaration hash or salted field hashes of what it holds. */
+  async commitmentFor(ucr: string, possession: Possession): Promise<RecordCommitment> {
+    return commitmentOf(await this.heldRecord(ucr, (record) => holds(record, possession)));
+  }
+
+  /**
+   * The record under `ucr` if `shown` holds for it. A caller without a token
+   * gets the same refusal whether no record has that UCR or what it showed
+   * does not match: it learns nothing of records whose document it lacks.
+   */
+  private async heldRecord(ucr: string, shown: (record: ConsignmentRecord) => boolean): Promise<ConsignmentRecord> {
+    let record: ConsignmentRecord | undefined;
+    try {
+      ({ record } = await this.consignments.get(this.reader, ucr));
+    } catch (err) {
+      if (!(err instanceof LedgerRuleError && err.code === 'RECORD_NOT_FOUND')) {
+        throw err;
+      }
+    }
+    if (record === undefined || !shown(record)) {
+      throw new GatewayError('NOT_FOUND', `no record ${ucr} matches what was sent`, { field: 'ucr' });
+    }
+    return record;
   }
 
   /** Where a transaction was committed and with which validation code; public ledger facts. */
@@ -87,9 +117,27 @@ export class VerificationService {
     );
   }
 
+  /**
+   * The inclusion proof for a caller without a token: the record's trader,
+   * which signs {ucr, authority, signedAt} with the key that signed the
+   * declaration (within PROOF_REQUEST_WINDOW_MS of this gateway's clock).
+   * The proof holds the whole block, so nobody else gets one tokenless.
+   */
+  async traderInclusionProof(ucr: string, request: { signedAt: string; signature: string }, now = Date.now()): Promise<InclusionProof> {
+    const skew = Math.abs(Date.parse(request.signedAt) - now);
+    if (!(skew <= PROOF_REQUEST_WINDOW_MS)) {
+      throw new GatewayError('NOT_THE_TRADER', `signedAt: ${request.signedAt} is more than ${PROOF_REQUEST_WINDOW_MS / 60_000} minutes from this gateway's time; sign a fresh request`, { field: 'signedAt' });
+    }
+    const signer = proofRequestSigner({ ucr, authority: this.ledger.backend.mspId, signedAt: request.signedAt }, request.signature)?.toLowerCase();
+    // unknown, lodged without a trader, or another trader's: one answer
+    await this.heldRecord(ucr, (record) => signer !== undefined && record.trader !== null && record.trader.toLowerCase() === signer);
+    return this.inclusionProof(ucr);
+  }
+
   async verify(declaration: Declaration, salts?: Salts): Promise<Verification> {
     const declarationHash = declarationHashOf(declaration);
-    const { record } = await this.consignments.get(this.reader, declaration.ucr);
+    const sent = salts === undefined ? undefined : fieldHashes(declaration, salts);
+    const record = await this.heldRecord(declaration.ucr, (r) => holds(r, { declarationHash, ...(sent ? { fieldHashes: sent } : {}) }));
     const status = await this.ledger.call('transactionStatus', () => this.ledger.backend.transactionStatus(record.lodgeTxId));
     const verification: Verification = {
       match: record.declarationHash === declarationHash,
@@ -100,12 +148,10 @@ export class VerificationService {
       blockNumber: status?.blockNumber ?? null,
       committedAt: record.lodgedAt,
       originator: record.originator,
-      status: record.status,
       trader:
         record.trader !== null && record.traderSignature !== null ? { address: record.trader, signature: record.traderSignature } : null,
     };
-    if (salts !== undefined) {
-      const sent = fieldHashes(declaration, salts);
+    if (sent !== undefined) {
       verification.mismatchedFields = DECLARATION_FIELDS.filter((f) => sent[f] !== record.fieldHashes[f]);
     }
     return verification;
@@ -113,11 +159,9 @@ export class VerificationService {
 
   /** Selective disclosure: checks single fields, each with its salt, against the record's salted field hashes. */
   async disclose(ucr: string, disclosed: Partial<Record<DeclarationField, DisclosedField>>): Promise<DisclosureCheck> {
-    const { record } = await this.consignments.get(this.reader, ucr);
-    const fields = DECLARATION_FIELDS.flatMap((field) => {
-      const d = disclosed[field];
-      return d === undefined ? [] : [{ field, match: leafHash(field, d.salt, d.value) === record.fieldHashes[field] }];
-    });
+    const shown = Object.fromEntries(Object.entries(disclosed).map(([field, d]) => [field, leafHash(field as DeclarationField, d.salt, d.value)]));
+    const record = await this.heldRecord(ucr, (r) => holds(r, { fieldHashes: shown }));
+    const fields = DECLARATION_FIELDS.flatMap((field) => (shown[field] === undefined ? [] : [{ field, match: shown[field] === record.fieldHashes[field] }]));
     const rootConsistent = fieldRootOf(record.fieldHashes) === record.fieldRoot;
     return {
       ucr: record.ucr,
@@ -127,4 +171,13 @@ export class VerificationService {
       match: rootConsistent && fields.length > 0 && fields.every((f) => f.match),
     };
   }
+}
+
+/** Whether what a caller shows is the record's: its declaration hash, or at least one salted field hash. */
+function holds(record: ConsignmentRecord, possession: Possession): boolean {
+  if (possession.declarationHash !== undefined && possession.declarationHash === record.declarationHash) {
+    return true;
+  }
+  const recorded: Partial<Record<string, string>> = record.fieldHashes;
+  return Object.entries(possession.fieldHashes ?? {}).some(([field, hash]) => hash !== undefined && recorded[field] === hash);
 }

@@ -78,9 +78,9 @@ export function checkDisclosure(pkg: DisclosurePackage, record: Pick<Consignment
 }
 
 export async function verifyDisclosure(pkg: DisclosurePackage, source: RecordSource): Promise<DisclosureVerification> {
-  const record = await source.getRecord(pkg.ucr);
+  const record = await source.getRecord(pkg.ucr, { fieldHashes: Object.fromEntries(pkg.fields.map((f) => [f.field, leafHash(f.field, f.salt, f.value)])) });
   if (!record) {
-    return { valid: false, ucr: pkg.ucr, fields: [], problems: [`no record ${pkg.ucr} on the ledger`] };
+    return { valid: false, ucr: pkg.ucr, fields: [], problems: [`no record ${pkg.ucr} on the ledger matches a disclosed field`] };
   }
   return checkDisclosure(pkg, record);
 }

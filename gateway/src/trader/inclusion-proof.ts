@@ -6,6 +6,8 @@
  * access; they compare the head hash with one obtained from a source they
  * trust (for instance two authorities' gateways).
  */
+import type { Wallet } from 'ethers';
+import { proofRequestTypedData } from 'customs-ledger-chaincode/domain';
 import { createCompositeKey } from '../ledger/embedded/keys';
 import { blockDataHash, blockHeaderHash, decodeBlock } from '../ledger/fabric-format/block';
 import { decodeEnvelope } from '../ledger/fabric-format/transaction';
@@ -122,4 +124,41 @@ export function verifyInclusionProof(proof: InclusionProof, expect: { declaratio
     problems.push('the head hash is not the trusted one');
   }
   return { valid: problems.length === 0, problems, headHash: hex(hash), declarationHash };
+}
+
+/**
+ * Asks a gateway, without a token, for the inclusion proof of the trader's
+ * own record: signs {ucr, the gateway's authority, now} with the trader key
+ * that signed the declaration (POST /api/v1/proofs/inclusion/:ucr).
+ */
+export async function requestInclusionProof(
+  gateway: string,
+  ucr: string,
+  wallet: Pick<Wallet, 'signTypedData'>,
+  options: { fetch?: typeof fetch; now?: Date } = {},
+): Promise<InclusionProof> {
+  const fetchFn = options.fetch ?? fetch;
+  const base = gateway.replace(/\/$/, '');
+  const answer = async (res: Response, what: string): Promise<unknown> => {
+    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+    if (!res.ok) {
+      throw new Error(`${what} answered ${res.status}${body?.error?.message ? `: ${body.error.message}` : ''}`);
+    }
+    return body;
+  };
+  const health = (await answer(await fetchFn(`${base}/healthz`, { signal: AbortSignal.timeout(30_000) }), '/healthz')) as { mspId?: unknown };
+  if (typeof health.mspId !== 'string') {
+    throw new Error(`${base}/healthz does not name its authority`);
+  }
+  const request = { ucr, authority: health.mspId, signedAt: (options.now ?? new Date()).toISOString() };
+  const typed = proofRequestTypedData(request);
+  const signature = await wallet.signTypedData(typed.domain, typed.types, typed.value);
+  const path = `/api/v1/proofs/inclusion/${encodeURIComponent(ucr)}`;
+  const res = await fetchFn(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ signedAt: request.signedAt, signature }),
+    signal: AbortSignal.timeout(60_000),
+  });
+  return (await answer(res, path)) as InclusionProof;
 }

@@ -5,7 +5,7 @@
  */
 export { generateKeystore, openKeystore, type KeystoreOptions } from './keystore';
 export { signDeclaration, signatureIsValid, parseSignedDeclaration, newSalts, lodgementBody, type SignedDeclaration } from './signed-declaration';
-export { commitmentOf, recordSources, type RecordCommitment, type RecordSource, type LedgerTransactionStatus } from './record-source';
+export { commitmentOf, recordSources, type RecordCommitment, type RecordSource, type Possession, type LedgerTransactionStatus } from './record-source';
 export { verifyDocument, type DocumentVerification } from './verify-document';
 export {
   createDisclosure,
@@ -15,4 +15,4 @@ export {
   type DisclosurePackage,
   type DisclosureVerification,
 } from './disclosure';
-export { buildInclusionProof, verifyInclusionProof, type InclusionProof, type InclusionCheck } from './inclusion-proof';
+export { buildInclusionProof, requestInclusionProof, verifyInclusionProof, type InclusionProof, type InclusionCheck } from './inclusion-proof';

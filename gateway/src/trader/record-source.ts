@@ -54,9 +54,20 @@ const commitmentSchema = z.object({
   traderSignature: z.string().nullable(),
 });
 
+/**
+ * What a caller without a token shows to learn a record's commitments: the
+ * declaration's hash, or salted field hashes, of the document it holds. A
+ * gateway answers only when one of them is the record's, so nobody learns
+ * from a UCR alone whether a record exists.
+ */
+export interface Possession {
+  declarationHash?: string;
+  fieldHashes?: Partial<Record<string, string>>;
+}
+
 export interface RecordSource {
   /** the commitments of `ucr`, or undefined when none was lodged */
-  getRecord(ucr: string): Promise<RecordCommitment | undefined>;
+  getRecord(ucr: string, possession?: Possession): Promise<RecordCommitment | undefined>;
   /** where a transaction was committed, or undefined when the ledger does not know it */
   transactionStatus(txId: string): Promise<LedgerTransactionStatus | undefined>;
 }
@@ -90,14 +101,18 @@ export const recordSources = {
     };
   },
   /**
-   * A gateway's REST API, no token needed: GET /api/v1/commitments/:ucr and
-   * GET /api/v1/transactions/:txId.
+   * A gateway's REST API: GET /api/v1/commitments/:ucr with a token, POST
+   * with the caller's Possession without one, and GET /api/v1/transactions/:txId.
    */
   http(baseUrl: string, options: { token?: string; fetch?: typeof fetch } = {}): RecordSource {
     const fetchFn = options.fetch ?? fetch;
     const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
-    const get = async (path: string): Promise<unknown> => {
-      const res = await fetchFn(`${baseUrl.replace(/\/$/, '')}/api/v1${path}`, { headers, signal: AbortSignal.timeout(30_000) });
+    const get = async (path: string, body?: unknown): Promise<unknown> => {
+      const res = await fetchFn(`${baseUrl.replace(/\/$/, '')}/api/v1${path}`, {
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        signal: AbortSignal.timeout(30_000),
+        ...(body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) }),
+      });
       if (res.status === 404) {
         return undefined;
       }
@@ -107,8 +122,10 @@ export const recordSources = {
       return res.json();
     };
     return {
-      async getRecord(ucr) {
-        const body = await get(`/commitments/${encodeURIComponent(ucr)}`);
+      async getRecord(ucr, possession) {
+        // a token reads any record's commitments; without one, the caller shows what it holds
+        const path = `/commitments/${encodeURIComponent(ucr)}`;
+        const body = options.token !== undefined || possession === undefined ? await get(path) : await get(path, possession);
         return body === undefined ? undefined : (parseWith(commitmentSchema, body, 'commitment') as RecordCommitment);
       },
       async transactionStatus(txId) {

@@ -40,9 +40,10 @@ export async function verifyDocument(
   const declaration = parseDeclaration(document);
   // Each ledger query is answered by the peer while this process hashes and checks signatures; it is
   // awaited below, and marked handled now so that a throw in between leaves no unhandled rejection.
-  const recordQuery = source.getRecord(declaration.ucr);
-  recordQuery.catch(() => undefined);
   const declarationHash = declarationHashOf(declaration);
+  const sent = options.salts ? fieldHashes(declaration, options.salts) : undefined;
+  const recordQuery = source.getRecord(declaration.ucr, { declarationHash, ...(sent ? { fieldHashes: sent } : {}) });
+  recordQuery.catch(() => undefined);
   const record = await recordQuery;
   if (!record) {
     return { match: false, ucr: declaration.ucr, declarationHash, recordedDeclarationHash: null, lodgeTxId: null, blockNumber: null, committedAt: null, originator: null, signer: null };
@@ -61,7 +62,6 @@ export async function verifyDocument(
           ),
         }
       : null;
-  const sent = options.salts ? fieldHashes(declaration, options.salts) : undefined;
   const status = await statusQuery;
   const result: DocumentVerification = {
     match: record.declarationHash === declarationHash,

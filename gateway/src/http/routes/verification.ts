@@ -1,8 +1,13 @@
-/** /verify: public checks of a declaration, or of single disclosed fields, against the ledger. No token. */
+/**
+ * /verify and the other checks a trader makes without a token: each answers
+ * only about the record whose UCR (or document) the caller names, never its
+ * status and never another record. Inclusion proofs hold whole blocks, so
+ * they need a token or the record's trader's signature.
+ */
 import type { Services } from '../../service/services';
 import type { ApiRouter } from '../api-router';
 import { parseInput } from '../input';
-import { discloseBody, transactionParams, ucrParams, verifyBody } from '../schemas';
+import { discloseBody, possessionBody, proofRequestBody, transactionParams, ucrParams, verifyBody } from '../schemas';
 
 export function verificationRoutes(api: ApiRouter, { verification }: Services): void {
   api.post('/verify', 'public', async (req, res) => {
@@ -15,14 +20,25 @@ export function verificationRoutes(api: ApiRouter, { verification }: Services): 
     res.json(await verification.transaction(txId));
   });
 
-  api.get('/commitments/:ucr', 'public', async (req, res) => {
+  api.get('/commitments/:ucr', ['admin', 'officer', 'auditor'], async (req, res) => {
     const { ucr } = parseInput(ucrParams, req.params);
     res.json(await verification.commitment(ucr));
   });
 
-  api.get('/proofs/inclusion/:ucr', 'public', async (req, res) => {
+  api.post('/commitments/:ucr', 'public', async (req, res) => {
+    const { ucr } = parseInput(ucrParams, req.params);
+    res.json(await verification.commitmentFor(ucr, parseInput(possessionBody, req.body as unknown)));
+  });
+
+  // The proof holds the whole block, other records' public parts among it: a token holder's, or the record's trader's.
+  api.get('/proofs/inclusion/:ucr', ['admin', 'officer', 'auditor'], async (req, res) => {
     const { ucr } = parseInput(ucrParams, req.params);
     res.json(await verification.inclusionProof(ucr));
+  });
+
+  api.post('/proofs/inclusion/:ucr', 'public', async (req, res) => {
+    const { ucr } = parseInput(ucrParams, req.params);
+    res.json(await verification.traderInclusionProof(ucr, parseInput(proofRequestBody, req.body as unknown)));
   });
 
   api.post('/verify/fields', 'public', async (req, res) => {

@@ -110,6 +110,18 @@ describe('customs-ledger CLI over HTTP', function () {
     await cli('trader', 'prove-inclusion', declaration.ucr, '--gateway', urls.NL!, '--token', gws.NL.tokens.auditor, '--out', proofFile);
     const offline = JSON.parse((await cli('trader', 'verify-inclusion', proofFile)).out) as { valid: boolean };
     assert.equal(offline.valid, true);
+    // the same proof for the trader without a token: its keystore signs the request, and BE's gateway answers it
+    const traderProof = join(dir, 'trader-proof.json');
+    await cli('trader', 'prove-inclusion', declaration.ucr, '--gateway', urls.BE!, '--keystore', keystore, '--out', traderProof);
+    const own = JSON.parse((await cli('trader', 'verify-inclusion', traderProof)).out) as { valid: boolean; headHash: string };
+    assert.equal(own.valid, true);
+    // another key's signature gets no proof
+    const otherKeystore = join(dir, 'other-trader.json');
+    await cli('trader', 'keygen', '--out', otherKeystore);
+    await assert.rejects(
+      cli('trader', 'prove-inclusion', declaration.ucr, '--gateway', urls.BE!, '--keystore', otherKeystore, '--out', join(dir, 'no-proof.json')),
+      /answered 404: no record .* matches what was sent/,
+    );
 
     // the auditor replays every block over HTTP
     const replay = await cli('--token', gws.DE.tokens.auditor, 'audit', 'replay', '--blocks', urls.DE!, '--json');
@@ -125,12 +137,17 @@ describe('customs-ledger CLI over HTTP', function () {
     await assert.rejects(cli('--token', gws.DE.tokens.auditor, 'audit', 'replay', '--blocks', urls.DE!, '--workers', '-1'), /not a number of worker threads/);
   });
 
-  it('serves a public inclusion proof and transaction status', async () => {
+  it('serves an inclusion proof to a token holder, not to a caller without one; a transaction\'s status to anyone', async () => {
     const declaration = sampleDeclaration();
     const signedFile = join(dir, 'unsigned.json');
     await writeFile(signedFile, JSON.stringify({ declaration }));
     await cli('--url', urls.NL!, '--token', gws.NL.tokens.officer, 'lodge', signedFile);
-    const proof = (await (await fetch(`${urls.BE!}/api/v1/proofs/inclusion/${declaration.ucr}`)).json()) as { block: { number: number }; transactionId?: string };
+    const url = `${urls.BE!}/api/v1/proofs/inclusion/${declaration.ucr}`;
+    assert.equal((await fetch(url)).status, 401, 'the proof holds the whole block: no token, no proof');
+    // a record lodged without a trader's signature has no trader to sign the request
+    const unsignedRequest = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ signedAt: new Date().toISOString(), signature: `0x${'1'.repeat(130)}` }) });
+    assert.equal(unsignedRequest.status, 404, 'the same answer as for a UCR nobody lodged');
+    const proof = (await (await fetch(url, { headers: { authorization: `Bearer ${gws.BE.tokens.officer}` } })).json()) as { block: { number: number }; transactionId?: string };
     assert.ok(proof.block.number > 0);
     const rec = (await (await fetch(`${urls.BE!}/api/v1/consignments/${declaration.ucr}`, { headers: { authorization: `Bearer ${gws.BE.tokens.auditor}` } })).json()) as {
       record: { lodgeTxId: string };

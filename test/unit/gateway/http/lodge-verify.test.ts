@@ -61,19 +61,25 @@ describe('gateway: lodge, get and verify', function () {
     assert.equal(ok.committedAt, record.lodgedAt);
     assert.equal(ok.originator, gws.NL.msp);
 
+    assert.equal(ok.status, undefined, 'a caller without a token never learns the status');
+
     const changed = { ...declaration, customsValue: { amount: '48250.01', currency: 'EUR' } };
-    const bad = expectStatus(await client(gws.DE).post('/verify', { declaration: changed }), 200);
-    assert.equal(bad.match, false);
-    assert.notEqual(bad.declarationHash, bad.recordedDeclarationHash);
-    // With the salts, the verifier names the field that differs.
+    // Without the salts, a changed document shows nothing of the record: the answer is the one for an unknown UCR.
+    const bad = expectStatus(await client(gws.DE).post('/verify', { declaration: changed }), 404);
+    const unknown = expectStatus(await client(gws.DE).post('/verify', { declaration: sampleDeclaration() }), 404);
+    assert.deepEqual(Object.keys(bad), Object.keys(unknown));
+    assert.equal((bad.error as { code: string }).code, (unknown.error as { code: string }).code);
+    // With the salts (the holder's proof), the verifier names the field that differs.
     const named = expectStatus(await client(gws.DE).post('/verify', { declaration: changed, salts }), 200);
+    assert.equal(named.match, false);
+    assert.notEqual(named.declarationHash, named.recordedDeclarationHash);
     assert.deepEqual(named.mismatchedFields, ['customsValue']);
   });
 
   it('answers 404 for a UCR that was never lodged', async () => {
     const res = await client(gws.NL).post('/verify', { declaration: sampleDeclaration() });
     const body = expectStatus(res, 404);
-    assert.equal((body.error as { code: string }).code, 'RECORD_NOT_FOUND');
+    assert.equal((body.error as { code: string }).code, 'NOT_FOUND');
   });
 
   it('checks single disclosed fields with their salts (selective disclosure)', async () => {
@@ -83,11 +89,15 @@ describe('gateway: lodge, get and verify', function () {
       200,
     );
     assert.equal(good.match, true);
-    const bad = expectStatus(
-      await client(gws.DE).post('/verify/fields', { ucr, fields: { office: { value: 'BEZEE', salt: salts.office } } }),
+    // one matching field proves the holder; the others are checked against it
+    const mixed = expectStatus(
+      await client(gws.DE).post('/verify/fields', { ucr, fields: { goodsItems: { value: declaration.goodsItems, salt: salts.goodsItems }, office: { value: 'BEZEE', salt: salts.office } } }),
       200,
     );
-    assert.equal(bad.match, false);
+    assert.equal(mixed.match, false);
+    assert.deepEqual(mixed.fields, [{ field: 'goodsItems', match: true }, { field: 'office', match: false }]);
+    // nothing matching: the answer for an unknown UCR
+    expectStatus(await client(gws.DE).post('/verify/fields', { ucr, fields: { office: { value: 'BEZEE', salt: salts.office } } }), 404);
   });
 
   it('lodges a declaration the trader signed with EIP-712 over the gateway-independent typed data', async () => {
