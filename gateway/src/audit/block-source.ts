@@ -52,7 +52,7 @@ export const blockSources = {
   },
   /**
    * Raw blocks over HTTP: GET `${baseUrl}/${n}` answers application/octet-stream,
-   * GET `${baseUrl}` answers {"height": n}. The REST gateway does not serve this yet.
+   * GET `${baseUrl}` answers {"height": n} (the gateway's /api/v1/audit/raw-blocks, auditor token).
    */
   http(baseUrl: string, options: { token?: string; fetch?: typeof fetch } = {}): BlockSource {
     const fetchFn = options.fetch ?? fetch;
@@ -60,9 +60,14 @@ export const blockSources = {
     return {
       height: async () => {
         const res = await fetchFn(baseUrl, { headers, signal: AbortSignal.timeout(30_000) });
-        const body: unknown = await res.json();
-        const height = (body as { height?: unknown }).height;
-        if (!res.ok || typeof height !== 'number' || !Number.isSafeInteger(height)) {
+        const body = (await res.json().catch(() => null)) as { height?: unknown; error?: { message?: unknown } } | null;
+        if (!res.ok) {
+          // the gateway's own reason: no token (401), a token of another role than auditor (403), …
+          const reason = typeof body?.error?.message === 'string' ? `: ${body.error.message}` : '';
+          throw new Error(`${baseUrl} answered ${res.status}${reason}`);
+        }
+        const height = body?.height;
+        if (typeof height !== 'number' || !Number.isSafeInteger(height)) {
           throw new Error(`${baseUrl} did not answer a block height`);
         }
         return height;

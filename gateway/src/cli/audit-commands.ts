@@ -20,6 +20,8 @@ import type { RefusedWrite } from '../audit/ledger-replay';
 export interface AuditIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** the process's exit code when the command ends: 1 findings or a mismatch */
+  exitCode(code: number): void;
   /** opens the blocks named by --blocks (a ledger folder, a peer store or an http(s) URL); close when done */
   openBlocks(location: string, channel: string | undefined): Promise<OpenedBlocks>;
 }
@@ -105,7 +107,7 @@ export function registerAuditCommands(program: Command, io: AuditIo): Command {
           : `Blocks ${report.fromBlock}..${report.toBlock} of ${report.height}, ${report.transactions} transactions (${report.validTransactions} valid), head ${report.headHash}\n${formatFindings(report.findings)}\n${refusedWritesText(report.refusedWrites)}`,
       );
       if (report.findings.length > 0) {
-        process.exitCode = 1;
+        io.exitCode(1);
       }
     });
 

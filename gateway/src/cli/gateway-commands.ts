@@ -10,6 +10,8 @@ import { lodgementBody, parseSignedDeclaration } from '../trader';
 
 export interface CliIo {
   print(value: unknown): void;
+  /** the process's exit code when the command ends: 1 for a mismatch */
+  exitCode(code: number): void;
 }
 
 interface GlobalOptions {
@@ -94,7 +96,11 @@ export function registerGatewayCommands(program: Command, io: CliIo): void {
         const doc = await readJson(file);
         const body = typeof doc === 'object' && doc !== null && 'declaration' in doc ? doc : { declaration: doc };
         const { declaration, salts } = body as { declaration: unknown; salts?: unknown };
-        return client().post('/api/v1/verify', { declaration, ...(salts ? { salts } : {}) });
+        const result = await client().post<{ match?: unknown }>('/api/v1/verify', { declaration, ...(salts ? { salts } : {}) });
+        if (result.match !== true) {
+          io.exitCode(1);
+        }
+        return result;
       }),
     );
 

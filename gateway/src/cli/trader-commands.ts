@@ -24,6 +24,8 @@ import {
 } from '../trader';
 
 export interface TraderIo {
+  /** the process's exit code when the command ends: 1 for a mismatch or an invalid proof */
+  exitCode(code: number): void;
   stdout(text: string): void;
   stderr(text: string): void;
   readFile(path: string): Promise<string>;
@@ -92,6 +94,9 @@ export function registerTraderCommands(program: Command, io: TraderIo): Command 
       const salts = o.salts ? parseSalts(await readJson(io, o.salts)) : signed?.salts;
       const result = await verifyDocument(signed?.declaration ?? input, recordsOf(o), { channelId: o.channel, ...(salts ? { salts } : {}) });
       io.stdout(`${show(result)}\n`);
+      if (!result.match) {
+        io.exitCode(1);
+      }
     });
 
   trader
@@ -113,6 +118,9 @@ export function registerTraderCommands(program: Command, io: TraderIo): Command 
     .action(async (file: string, o: { gateway: string; token?: string }) => {
       const result = await verifyDisclosure(parseDisclosurePackage(await readJson(io, file)), recordsOf(o));
       io.stdout(`${show(result)}\n`);
+      if (!result.valid) {
+        io.exitCode(1);
+      }
     });
 
   trader
@@ -149,7 +157,7 @@ export function registerTraderCommands(program: Command, io: TraderIo): Command 
       });
       io.stdout(`${show(result)}\n`);
       if (!result.valid) {
-        process.exitCode = 1;
+        io.exitCode(1);
       }
     });
   return trader;

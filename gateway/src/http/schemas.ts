@@ -59,6 +59,17 @@ const traderSchema = z.strictObject({
   signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, 'must be a 65-byte hex signature'),
 });
 
+/** What `customs-ledger trader sign` writes, lodged as it is: the trader's address and signature beside the facts it signed. */
+export const signedFileBody = z.strictObject({
+  declaration: declarationSchema,
+  salts: saltsSchema,
+  trader: traderSchema.shape.address,
+  signature: traderSchema.shape.signature,
+  authority: mspIdSchema,
+  channelId: z.string().min(1).max(250),
+  version: z.number().int().min(1),
+});
+
 export const lodgeBody = z
   .strictObject({
     declaration: declarationSchema,

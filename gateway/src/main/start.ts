@@ -8,6 +8,7 @@ import './quiet-chaincode-logs';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { CommanderError } from 'commander';
 import { createHttpServer } from '../http/http-server';
 import { join } from 'node:path';
 import { destination, pino, type Logger } from 'pino';
@@ -228,6 +229,10 @@ if (require.main === module) {
       process.once('SIGTERM', () => shutdown('SIGTERM'));
     })
     .catch((err: unknown) => {
+      // --help and --version (exit 0) and a bad option (exit 1): commander has printed what there is to say
+      if (err instanceof CommanderError) {
+        process.exit(err.exitCode);
+      }
       process.stderr.write(`customs-ledger: ${describeStartFailure(err)}\n`);
       process.exit(1);
     });

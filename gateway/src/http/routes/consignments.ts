@@ -3,19 +3,23 @@
  * get, shares, history and indexed lists (any role; only officers and admins
  * see private fields).
  */
+import type { z } from 'zod';
+import { LedgerRuleError } from 'customs-ledger-chaincode/domain';
 import type { Services } from '../../service/services';
 import type { ApiRouter } from '../api-router';
 import { callerOf } from '../caller';
 import { parseInput } from '../input';
-import { accessBody, emptyBody, listQuery, lodgeBody, shareBody, shareParams, statusBody, ucrParams } from '../schemas';
+import { accessBody, emptyBody, listQuery, lodgeBody, shareBody, shareParams, signedFileBody, statusBody, ucrParams } from '../schemas';
 
 const ANY = ['admin', 'officer', 'auditor'] as const;
 const OFFICER = ['officer'] as const;
 
 export function consignmentRoutes(api: ApiRouter, { consignments, lodgements, sharing }: Services): void {
   api.post('/consignments', OFFICER, async (req, res) => {
-    const input = parseInput(lodgeBody, req.body as unknown);
-    const lodged = await lodgements.lodge(callerOf(req).identity, input);
+    const { identity } = callerOf(req);
+    const body = req.body as unknown;
+    const input = typeof body === 'object' && body !== null && 'signature' in body ? fromSignedFile(parseInput(signedFileBody, body), identity.mspId) : parseInput(lodgeBody, body);
+    const lodged = await lodgements.lodge(identity, input);
     res.status(lodged.created ? 201 : 200).json(lodged);
   });
 
@@ -69,4 +73,12 @@ export function consignmentRoutes(api: ApiRouter, { consignments, lodgements, sh
     const { purpose } = parseInput(accessBody, req.body as unknown);
     res.status(201).json(await sharing.requestAccess(callerOf(req).identity, ucr, purpose));
   });
+}
+
+/** A signed file as the lodgement it is; signed for another authority, it is refused here, naming it. */
+function fromSignedFile(file: z.output<typeof signedFileBody>, mspId: string): z.output<typeof lodgeBody> {
+  if (file.authority !== mspId) {
+    throw new LedgerRuleError('INVALID_ARGUMENT', `authority: the trader signed this for ${file.authority}; lodge it at that authority's gateway, not ${mspId}'s`, { field: 'authority' });
+  }
+  return { declaration: file.declaration, salts: file.salts, trader: { address: file.trader, signature: file.signature } };
 }

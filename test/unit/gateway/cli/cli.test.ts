@@ -18,6 +18,8 @@ interface Run {
   out: string;
   err: string;
   printed: unknown[];
+  /** the exit code the command asked for */
+  code: number;
 }
 
 describe('customs-ledger CLI over HTTP', function () {
@@ -47,7 +49,7 @@ describe('customs-ledger CLI over HTTP', function () {
   });
 
   async function cli(...args: string[]): Promise<Run> {
-    const run: Run = { out: '', err: '', printed: [] };
+    const run: Run = { out: '', err: '', printed: [], code: 0 };
     const io: ProgramIo = {
       print: (v) => run.printed.push(v),
       stdout: (t) => void (run.out += t),
@@ -55,6 +57,7 @@ describe('customs-ledger CLI over HTTP', function () {
       readFile: (p) => readFile(p, 'utf8'),
       writeFile: (p, t) => writeFile(p, t),
       secret: (name) => (name === 'TRADER_PASSPHRASE' ? 'correct horse battery staple' : undefined),
+      exitCode: (code) => (run.code = code),
     };
     await buildProgram(io).exitOverride().parseAsync(['node', 'customs-ledger', ...args]);
     return run;
@@ -79,16 +82,22 @@ describe('customs-ledger CLI over HTTP', function () {
     // the officer lodges the trader's signed file and shares it
     const lodged = (await cli(...nl, 'lodge', signedFile)).printed[0] as { record: { trader: string } };
     assert.equal(lodged.record.trader, address.toLowerCase());
+    // the global options also after the command
+    const got = (await cli('get', declaration.ucr, '--url', urls.NL!, '--token', gws.NL.tokens.officer)).printed[0] as { record: { ucr: string } };
+    assert.equal(got.record.ucr, declaration.ucr);
     await cli(...nl, 'share', declaration.ucr, '--to', gws.BE.msp, '--agreement', 'AGR-CLI', '--purpose', 'risk-assessment');
 
     // the trader, with no token: verify the document, then a changed copy
     const verified = JSON.parse((await cli('trader', 'verify', signedFile, '--gateway', urls.BE!)).out) as { match: boolean; blockNumber: number | null };
     assert.equal(verified.match, true);
+    assert.equal((await cli('trader', 'verify', signedFile, '--gateway', urls.BE!)).code, 0);
     assert.ok((verified.blockNumber ?? 0) > 0, 'verification names the block');
     const changed = JSON.parse(await readFile(signedFile, 'utf8')) as { declaration: { customsValue: { amount: string } } };
     changed.declaration.customsValue.amount = '1.00';
     await writeFile(join(dir, 'changed.json'), JSON.stringify(changed));
-    const mismatch = JSON.parse((await cli('trader', 'verify', join(dir, 'changed.json'), '--gateway', urls.BE!)).out) as {
+    const mismatchRun = await cli('trader', 'verify', join(dir, 'changed.json'), '--gateway', urls.BE!);
+    assert.equal(mismatchRun.code, 1, 'a mismatch exits 1');
+    const mismatch = JSON.parse(mismatchRun.out) as {
       match: boolean;
       differingFields?: string[];
       mismatchedFields?: string[];

@@ -115,6 +115,16 @@ describe('gateway: lodge, get and verify', function () {
     assert.deepEqual(verified.trader, { address: trader.address.toLowerCase(), signature: signature.toLowerCase() });
   });
 
+  it('lodges the file `trader sign` writes as it is, and refuses one signed for another authority, naming it', async () => {
+    const trader = newTrader();
+    const forBe = await signDeclaration(sampleDeclaration(), trader, { authority: gws.BE.msp, channelId: gws.ledger.channelId });
+    const refused = expectStatus(await client(gws.NL).post('/consignments', forBe, 'officer'), 400);
+    assert.equal((refused.error as { field: string }).field, 'authority');
+    const signed = await signDeclaration(sampleDeclaration(), trader, { authority: gws.NL.msp, channelId: gws.ledger.channelId });
+    const body = expectStatus(await client(gws.NL).post('/consignments', signed, 'officer'), 201);
+    assert.equal((body.record as ConsignmentRecord).trader, trader.address.toLowerCase());
+  });
+
   it('refuses a signature made for another authority, and a signed lodgement without its salts', async () => {
     const trader = newTrader();
     const declaration = sampleDeclaration();
