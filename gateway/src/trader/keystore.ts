@@ -1,5 +1,5 @@
 /** The trader's key: an ethers wallet kept as an encrypted JSON keystore (scrypt) under a passphrase. */
-import { Wallet, encryptKeystoreJson, type ProgressCallback } from 'ethers';
+import { Wallet, encryptKeystoreJson, isKeystoreJson, type ProgressCallback } from 'ethers';
 
 export interface KeystoreOptions {
   /** scrypt cost, default 2^17 as ethers uses; tests may lower it */
@@ -20,6 +20,17 @@ export async function generateKeystore(passphrase: string, options: KeystoreOpti
 }
 
 export async function openKeystore(keystore: string, passphrase: string, progress?: ProgressCallback): Promise<Wallet> {
-  const wallet = await Wallet.fromEncryptedJson(keystore, passphrase, progress);
-  return new Wallet(wallet.privateKey);
+  if (!isKeystoreJson(keystore)) {
+    throw new Error('the keystore is not an encrypted JSON keystore (made by `trader keygen`)');
+  }
+  try {
+    const wallet = await Wallet.fromEncryptedJson(keystore, passphrase, progress);
+    return new Wallet(wallet.privateKey);
+  } catch (err) {
+    // ethers says "incorrect password" with its own internals attached
+    if (err instanceof Error && /incorrect password/i.test(err.message)) {
+      throw new Error('the passphrase does not open this keystore');
+    }
+    throw new Error('the keystore could not be opened: it is damaged or not one `trader keygen` wrote', { cause: err });
+  }
 }

@@ -50,7 +50,8 @@ describe('trader integrity proofs', function () {
     const { keystore, address } = await generateKeystore('correct horse battery', { scryptN: 1024 });
     wallet = await openKeystore(keystore, 'correct horse battery');
     assert.equal(wallet.address, address);
-    await assert.rejects(openKeystore(keystore, 'wrong passphrase'));
+    await assert.rejects(openKeystore(keystore, 'wrong passphrase'), /^Error: the passphrase does not open this keystore$/);
+    await assert.rejects(openKeystore('{"not":"a keystore"}', 'correct horse battery'), /not an encrypted JSON keystore/);
     signed = await signDeclaration(sampleDeclaration(), wallet, { authority: NL, channelId: CHANNEL_ID });
     await lodge(signed, commitDeclaration(signed.declaration, signed.salts));
   });
