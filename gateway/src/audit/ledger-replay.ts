@@ -339,6 +339,10 @@ export class LedgerReplayer {
         this.checkTransactionId(tx, (m) => report(site, 'tx-id', m));
         this.state.recordTransaction(tx.transactionId, version);
       }
+      // every transaction the replay holds valid counts, CONFIG ones (block 0's among them) too, as the peer's codes do
+      if (derivation.code === 'VALID') {
+        valid += 1;
+      }
       if (!tx || tx.headerType !== common.HeaderType.ENDORSER_TRANSACTION) {
         continue;
       }
@@ -369,7 +373,6 @@ export class LedgerReplayer {
         addTransactionUpdates(updates, version, namespaces, (namespace, key) => latest.get(`${namespace}\u0000${key}`) ?? null);
       }
       if (derivation.code === 'VALID') {
-        valid += 1;
         await this.apply(tx, version, options.chaincode);
       }
     }

@@ -67,6 +67,13 @@ describe('auditor replay of the whole ledger', function () {
     assert.equal(report.blocks, clean.length);
     const invalid = report.transactions - report.validTransactions;
     assert.ok(invalid >= 2, 'the ledger holds an MVCC-invalidated update and a refused share');
+    // the same counts as the peer's own validation codes, the genesis CONFIG transaction among the valid ones
+    const codes: string[] = [];
+    for (let n = 0; n < clean.length; n++) {
+      codes.push(...(await ledger.backends[NL]!.blockInfo(n)).transactions.map((t) => t.validationCode));
+    }
+    assert.equal(report.transactions, codes.length);
+    assert.equal(report.validTransactions, codes.filter((c) => c === 'VALID').length);
     console.log(`      replayed ${report.transactions} transactions in ${report.blocks} blocks in ${ms.toFixed(0)} ms (${((report.transactions * 1000) / ms).toFixed(0)} tx/s, every signature checked)`);
     for (const msp of [BE, DE]) {
       const other = await replay({ source: blockSources.memory(clean), compareWith: peerStoreState(ledger.network.peer(msp).store) });
