@@ -22,12 +22,13 @@ export interface DocumentVerification {
   declarationHash: string;
   /** hash on the ledger, or null when no record has this UCR */
   recordedDeclarationHash: string | null;
-  lodgeTxId: string | null;
+  /** the lodging transaction; the same names as POST /api/v1/verify answers */
+  transactionId: string | null;
   blockNumber: number | null;
   committedAt: string | null;
   originator: string | null;
-  /** the trader who signed the record, and whether that signature is valid on this channel */
-  signer: { address: string; signatureValid: boolean } | null;
+  /** the trader who signed the record, its signature, and whether that signature is valid on this channel */
+  trader: { address: string; signature: string; signatureValid: boolean } | null;
   /** with salts: the fields whose salted hash differs from the ledger's */
   mismatchedFields?: DeclarationField[];
 }
@@ -46,14 +47,15 @@ export async function verifyDocument(
   recordQuery.catch(() => undefined);
   const record = await recordQuery;
   if (!record) {
-    return { match: false, ucr: declaration.ucr, declarationHash, recordedDeclarationHash: null, lodgeTxId: null, blockNumber: null, committedAt: null, originator: null, signer: null };
+    return { match: false, ucr: declaration.ucr, declarationHash, recordedDeclarationHash: null, transactionId: null, blockNumber: null, committedAt: null, originator: null, trader: null };
   }
   const statusQuery = source.transactionStatus(record.lodgeTxId);
   statusQuery.catch(() => undefined);
-  const signer =
+  const trader =
     record.trader !== null && record.traderSignature !== null
       ? {
           address: record.trader,
+          signature: record.traderSignature,
           signatureValid: verifyDeclarationSignature(
             options.channelId,
             { ucr: record.ucr, declarationHash: record.declarationHash, fieldRoot: record.fieldRoot, authority: record.originator, version: record.declarationVersion },
@@ -68,11 +70,11 @@ export async function verifyDocument(
     ucr: record.ucr,
     declarationHash,
     recordedDeclarationHash: record.declarationHash,
-    lodgeTxId: record.lodgeTxId,
+    transactionId: record.lodgeTxId,
     blockNumber: status?.blockNumber ?? null,
     committedAt: record.lodgedAt,
     originator: record.originator,
-    signer,
+    trader,
   };
   if (sent) {
     result.mismatchedFields = DECLARATION_FIELDS.filter((f) => sent[f] !== record.fieldHashes[f]);

@@ -91,6 +91,12 @@ describe('customs-ledger CLI over HTTP', function () {
     const verified = JSON.parse((await cli('trader', 'verify', signedFile, '--gateway', urls.BE!)).out) as { match: boolean; blockNumber: number | null };
     assert.equal(verified.match, true);
     assert.equal((await cli('trader', 'verify', signedFile, '--gateway', urls.BE!)).code, 0);
+    // the CLI names what the HTTP API names
+    const signedJson = JSON.parse(await readFile(signedFile, 'utf8')) as { declaration: unknown; salts: unknown };
+    const overHttp = (await (
+      await fetch(`${urls.BE!}/api/v1/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ declaration: signedJson.declaration, salts: signedJson.salts }) })
+    ).json()) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(verified).sort(), Object.keys(overHttp).sort());
     assert.ok((verified.blockNumber ?? 0) > 0, 'verification names the block');
     const changed = JSON.parse(await readFile(signedFile, 'utf8')) as { declaration: { customsValue: { amount: string } } };
     changed.declaration.customsValue.amount = '1.00';

@@ -77,9 +77,9 @@ describe('trader integrity proofs', function () {
     assert.equal(result.match, true);
     assert.equal(result.originator, NL);
     assert.ok(result.blockNumber !== null && result.blockNumber >= 1);
-    assert.ok(result.lodgeTxId && result.committedAt);
-    assert.equal(result.signer?.address, wallet.address.toLowerCase());
-    assert.equal(result.signer?.signatureValid, true);
+    assert.ok(result.transactionId && result.committedAt);
+    assert.equal(result.trader?.address, wallet.address.toLowerCase());
+    assert.equal(result.trader?.signatureValid, true);
     assert.deepEqual(result.mismatchedFields, []);
   });
 
