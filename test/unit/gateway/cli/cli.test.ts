@@ -5,6 +5,7 @@
  * proves inclusion, and an auditor replays every block with no finding.
  */
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -171,5 +172,37 @@ describe('customs-ledger CLI over HTTP', function () {
     assert.equal(status.validationCode, 'VALID');
     assert.equal(status.blockNumber, proof.block.number);
     assert.equal((await fetch(`${urls.DE!}/api/v1/transactions/${'0'.repeat(64)}`)).status, 404);
+  });
+
+  it('exits as documented when run as a process: 0 for --help, 1 for a mismatch, 2 for blocks it cannot read, naming the gateway\'s reason', async () => {
+    const bin = join(__dirname, '../../../../../gateway/bin/customs-ledger.js');
+    const start = join(__dirname, '../../../../../gateway/dist/main/start.js');
+    // not spawnSync: the gateways answer from this very process
+    const run = (file: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+      new Promise((done) => {
+        const child = spawn(process.execPath, [file, ...args], { cwd: dir });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+        child.on('close', (status) => done({ status, stdout, stderr }));
+      });
+    for (const [file, args] of [[bin, ['--help']], [start, ['--help']], [bin, ['trader', '--help']]] as const) {
+      const help = await run(file, ...args);
+      assert.equal(help.status, 0, `${args.join(' ')}: ${help.stderr}`);
+      assert.match(help.stdout, /Usage:/);
+      assert.equal(help.stderr, '');
+    }
+    // a document that is not the one on the ledger: exit 1
+    const changed = { declaration: { ...sampleDeclaration(), ucr: sampleDeclaration().ucr } };
+    await writeFile(join(dir, 'not-lodged.json'), JSON.stringify(changed));
+    const verify = await run(bin, 'verify', join(dir, 'not-lodged.json'), '--url', urls.NL!);
+    assert.equal(verify.status, 1, verify.stderr);
+    // an audit with an officer's token: the gateway's 403, said as it is
+    const audit = await run(bin, 'audit', 'replay', '--blocks', urls.NL!, '--token', gws.NL.tokens.officer);
+    assert.equal(audit.status, 2);
+    assert.match(audit.stderr, /answered 403: this needs the role auditor/);
+    // a file that is not there: exit 2
+    assert.equal((await run(bin, 'lodge', join(dir, 'no-such-file.json'), '--url', urls.NL!)).status, 2);
   });
 });
