@@ -155,6 +155,15 @@ describe('gateway: what a caller without a token learns', function () {
     expectStatus(await client(gws.DE).get(`/proofs/inclusion/${ucr}`, 'officer'), 200);
   });
 
+  it('refuses a trader\'s proof request signed too long ago, naming signedAt', async () => {
+    const signedAt = new Date(Date.now() - 10 * 60_000).toISOString();
+    const typed = proofRequestTypedData({ ucr: held.declaration.ucr, authority: gws.DE.msp, signedAt });
+    const signature = await held.trader.signTypedData(typed.domain, typed.types, typed.value);
+    const res = await request(gws.DE.app).post(`${API}/proofs/inclusion/${held.declaration.ucr}`).send({ signedAt, signature });
+    assert.equal(res.status, 403);
+    assert.equal((res.body as { error: { field: string } }).error.field, 'signedAt');
+  });
+
   it('says nothing of other records on the system routes', async () => {
     for (const path of SYSTEM) {
       const res = await request(gws.DE.app).get(path);
