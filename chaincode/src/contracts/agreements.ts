@@ -79,15 +79,8 @@ export async function requireMembers(ctx: Context, parties: readonly string[], f
 }
 
 /** A registered member; a malformed member document counts as none. */
-export async function memberOf(ctx: Context, msp: string): Promise<Member | undefined> {
-  try {
-    return await readState(ctx, key(ctx, MEMBER, msp), asMember);
-  } catch (err) {
-    if (err instanceof LedgerRuleError && err.code === 'MALFORMED_DOCUMENT') {
-      return undefined;
-    }
-    throw err;
-  }
+export function memberOf(ctx: Context, msp: string): Promise<Member | undefined> {
+  return new SkippedDocuments().take(() => readState(ctx, key(ctx, MEMBER, msp), asMember));
 }
 
 export function requireParty(view: AgreementView, msp: string): void {

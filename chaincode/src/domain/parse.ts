@@ -46,37 +46,37 @@ export function parseJsonText(text: string, label: string): unknown {
 
 /** parseJsonText for bytes, which must be UTF-8: an invalid sequence (CESU-8 surrogates among them) is refused where it stands. */
 export function parseJsonBytes(bytes: Uint8Array, label: string): unknown {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
+  const text = strictUtf8(bytes);
+  if (text === undefined) {
+    // name the member that holds the bad byte: its place in the text the bytes decode to with replacements
     const at = firstInvalidByte(bytes);
-    const lossy = new TextDecoder('utf-8').decode(bytes);
     const charOffset = new TextDecoder('utf-8').decode(bytes.subarray(0, at)).length;
-    throw refusal(label, getLocation(lossy, charOffset).path, `is not valid UTF-8 (byte ${at})`);
+    throw refusal(label, getLocation(new TextDecoder('utf-8').decode(bytes), charOffset).path, `is not valid UTF-8 (byte ${at})`);
   }
   return parseJsonText(text, label);
 }
 
 /** Bytes as UTF-8 text (a file, say), refused with the offset of the first invalid byte. */
 export function decodeUtf8(bytes: Uint8Array, label: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
+  const text = strictUtf8(bytes);
+  if (text === undefined) {
     throw refusal(label, [], `is not valid UTF-8 (byte ${firstInvalidByte(bytes)})`);
+  }
+  return text;
+}
+
+/** The UTF-8 text of bytes, or undefined when they are not UTF-8; `stream` accepts a sequence cut off at the end. */
+function strictUtf8(bytes: Uint8Array, stream = false): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream });
+  } catch {
+    return undefined;
   }
 }
 
 /** The offset of the first byte that starts no valid UTF-8 sequence: a prefix decodes (as a stream) until it reaches that byte. */
 function firstInvalidByte(bytes: Uint8Array): number {
-  const valid = (end: number): boolean => {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end), { stream: true });
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const valid = (end: number): boolean => strictUtf8(bytes.subarray(0, end), true) !== undefined;
   let low = 0;
   let high = bytes.length;
   while (low < high) {

@@ -4,7 +4,7 @@
  * with the block it was committed in, and every shared copy still held past
  * its retention (or after the agreement was terminated).
  */
-import { agreementStatus, type AgreementStatus, type DataCategory, type Purpose } from 'customs-ledger-chaincode/domain';
+import { agreementStatus, type AgreementStatus, type DataCategory, type Purpose, type SkippedDocument } from 'customs-ledger-chaincode/domain';
 import { createCompositeKey, partialKeyRange, splitCompositeKey } from '../ledger/embedded/keys';
 import type { BlockSource } from './block-source';
 import { DocumentError, jsonOfBytes, parseAcceptance, parseAccessRequest, parseAgreement, parsePurgeReceipt, parseShareRecord } from './documents';
@@ -38,11 +38,11 @@ export interface AgreementReport {
   /** shares whose copy should have been purged by `asOf` and was not */
   overdue: { shareId: string; ucr: string; holder: string; dueSince: string }[];
   /** documents under the agreement's keys that are not what they should be: left out above, each with why */
-  skipped: { key: string; reason: string }[];
+  skipped: SkippedDocument[];
   findings: number;
 }
 
-type Skipped = AgreementReport['skipped'];
+type Skipped = SkippedDocument[];
 
 /** The document under `key`, or undefined (and noted in `skipped`) when it is not one or names another key. */
 function documentAt<T>(key: string, bytes: Uint8Array, parse: (u: unknown) => T, names: (doc: T) => string, skipped: Skipped): T | undefined {

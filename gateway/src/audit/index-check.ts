@@ -15,15 +15,15 @@ import { finding, type Finding } from './finding';
 import type { ReplayState } from './replay-state';
 import { printable } from './transaction-validation';
 
-/** Index object types, each with the document type its entries name (by the index's last attributes). */
-const INDEXES: Readonly<Record<string, { target: string; targetAttributes: (attributes: string[]) => string[] }>> = {
-  'consignment-status': { target: 'consignment', targetAttributes: (a) => a.slice(1) },
-  'consignment-office': { target: 'consignment', targetAttributes: (a) => a.slice(1) },
-  'consignment-day': { target: 'consignment', targetAttributes: (a) => a.slice(1) },
-  'agreement-party': { target: 'agreement', targetAttributes: (a) => a.slice(1) },
-  'share-agreement': { target: 'share', targetAttributes: (a) => a.slice(1) },
-  'access-agreement': { target: 'access', targetAttributes: (a) => a.slice(1) },
-  'purge-agreement': { target: 'purge', targetAttributes: (a) => a.slice(1) },
+/** Index object types, each with the document type its entries name: an entry's attributes after the first are the document's. */
+const INDEXES: Readonly<Record<string, string>> = {
+  'consignment-status': 'consignment',
+  'consignment-office': 'consignment',
+  'consignment-day': 'consignment',
+  'agreement-party': 'agreement',
+  'share-agreement': 'share',
+  'access-agreement': 'access',
+  'purge-agreement': 'purge',
 };
 
 /** The index entries the chaincode writes for a document, or undefined for a key it does not index or bytes that are no document. */
@@ -97,8 +97,7 @@ export async function checkIndexes(state: ReplayState): Promise<Finding[]> {
     if (expected.delete(key)) {
       continue;
     }
-    const index = INDEXES[objectType]!;
-    const target = createCompositeKey(index.target, index.targetAttributes(attributes));
+    const target = createCompositeKey(INDEXES[objectType]!, attributes.slice(1));
     if (malformed.has(target)) {
       continue;
     }

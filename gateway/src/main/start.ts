@@ -80,6 +80,11 @@ async function fabricLedger(client: 'fabric-gateway' | 'fabric-network'): Promis
     }
     return b;
   };
+  // Each authority in the chaincode's member list, so that agreements can name it (asked first: a restart writes
+  // nothing); the embedded network registers its founding members itself.
+  for (const [mspId, wallet] of Object.entries(wallets)) {
+    await registerMember(backend(mspId), wallet.admin);
+  }
   return {
     description: `real Fabric network (${client})`,
     isNew: false,
@@ -129,8 +134,6 @@ export async function start(argv: readonly string[]): Promise<() => Promise<void
       tokenFile,
       ROLES.map((role) => ({ label: wallet[role].label, role })),
     );
-    // Its authority in the chaincode's member list, so that agreements can name it (asked first: a restart writes nothing).
-    await registerMember(ledger.backend(member.mspId), wallet.admin);
     const app = createServer({
       backend: ledger.backend(member.mspId),
       wallet,

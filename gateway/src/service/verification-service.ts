@@ -19,7 +19,7 @@ import {
 } from 'customs-ledger-chaincode/domain';
 import { blockSources } from '../audit/block-source';
 import type { TransactionStatus, WalletIdentity } from '../ledger/backend';
-import { buildInclusionProof, commitmentOf, recordSources, type InclusionProof, type Possession, type RecordCommitment } from '../trader';
+import { commitmentOf, proveInclusion, recordSources, type InclusionProof, type Possession, type RecordCommitment } from '../trader';
 import { GatewayError } from './errors';
 import type { ConsignmentService } from './consignment-service';
 import type { LedgerClient } from './ledger-client';
@@ -111,9 +111,13 @@ export class VerificationService {
    * `customs-ledger trader verify-inclusion`.
    */
   async inclusionProof(ucr: string): Promise<InclusionProof> {
-    await this.consignments.get(this.reader, ucr);
+    return this.proofOf((await this.consignments.get(this.reader, ucr)).record);
+  }
+
+  /** The proof for a record already read (once, whoever asks). */
+  private proofOf(record: ConsignmentRecord): Promise<InclusionProof> {
     return this.ledger.call('inclusionProof', () =>
-      buildInclusionProof(ucr, recordSources.backend(this.ledger.backend, this.reader), blockSources.backend(this.ledger.backend)),
+      proveInclusion(record, recordSources.backend(this.ledger.backend, this.reader), blockSources.backend(this.ledger.backend)),
     );
   }
 
@@ -130,8 +134,7 @@ export class VerificationService {
     }
     const signer = proofRequestSigner({ ucr, authority: this.ledger.backend.mspId, signedAt: request.signedAt }, request.signature)?.toLowerCase();
     // unknown, lodged without a trader, or another trader's: one answer
-    await this.heldRecord(ucr, (record) => signer !== undefined && record.trader !== null && record.trader.toLowerCase() === signer);
-    return this.inclusionProof(ucr);
+    return this.proofOf(await this.heldRecord(ucr, (record) => signer !== undefined && record.trader !== null && record.trader.toLowerCase() === signer));
   }
 
   async verify(declaration: Declaration, salts?: Salts): Promise<Verification> {

@@ -13,7 +13,7 @@ import { blockDataHash, blockHeaderHash, decodeBlock } from '../ledger/fabric-fo
 import { decodeEnvelope } from '../ledger/fabric-format/transaction';
 import type { BlockSource } from '../audit/block-source';
 import { jsonOfBytes, parseConsignmentRecord } from '../audit/documents';
-import type { RecordSource } from './record-source';
+import type { RecordCommitment, RecordSource } from './record-source';
 
 export interface HeaderLink {
   number: number;
@@ -45,6 +45,16 @@ export async function buildInclusionProof(ucr: string, records: RecordSource, bl
   if (!record) {
     throw new RangeError(`no record ${ucr} on the ledger`);
   }
+  return proveInclusion(record, records, blocks);
+}
+
+/** buildInclusionProof for a record already read. */
+export async function proveInclusion(
+  record: Pick<RecordCommitment, 'ucr' | 'lodgeTxId'>,
+  records: Pick<RecordSource, 'transactionStatus'>,
+  blocks: BlockSource,
+): Promise<InclusionProof> {
+  const ucr = record.ucr;
   const status = await records.transactionStatus(record.lodgeTxId);
   if (!status) {
     throw new RangeError(`the ledger does not know transaction ${record.lodgeTxId}`);

@@ -15,4 +15,4 @@ export {
   type DisclosurePackage,
   type DisclosureVerification,
 } from './disclosure';
-export { buildInclusionProof, requestInclusionProof, verifyInclusionProof, type InclusionProof, type InclusionCheck } from './inclusion-proof';
+export { buildInclusionProof, proveInclusion, requestInclusionProof, verifyInclusionProof, type InclusionProof, type InclusionCheck } from './inclusion-proof';

@@ -59,6 +59,13 @@ describe('auditor replay of the whole ledger', function () {
     return withWorkers;
   };
 
+  /** a transaction of NL endorsed by NL's and DE's peers: a colluding majority */
+  const nlWithDe = async (role: 'admin1' | 'officer1') => ({
+    channelId: CHANNEL_ID,
+    creator: await ledger.signer(NL, role),
+    endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
+  });
+
   it('replays a clean ledger with zero findings, and its state equals every peer\'s', async () => {
     const started = process.hrtime.bigint();
     const report = await replay({ source: blockSources.backend(ledger.backends[NL]!), compareWith: peerStoreState(ledger.network.peer(NL).store) });
@@ -194,9 +201,7 @@ describe('auditor replay of the whole ledger', function () {
     /** A chaincode transaction that, as on Fabric, also reads the chaincode's definition in `_lifecycle`. */
     const invoke = async (sequenceVersion: { block: number; tx: number } | null, lifecycleWrites = false) =>
       forgeNamespacesEnvelope({
-        channelId: CHANNEL_ID,
-        creator: await ledger.signer(NL, 'officer1'),
-        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
+        ...(await nlWithDe('officer1')),
         chaincode: 'customs-ledger',
         args: ['consignment:Get', 'X'],
         namespaces: [
@@ -342,9 +347,7 @@ describe('auditor replay of the whole ledger', function () {
       const commitment = commitDeclaration(declaration, signedByOther.salts);
       const { publicPart } = splitDeclaration(declaration);
       const { findings } = await forged({
-        channelId: CHANNEL_ID,
-        creator: await ledger.signer(NL, 'officer1'),
-        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
+        ...(await nlWithDe('officer1')),
         args: ['consignment:Lodge', signedByOther.args[0]!],
         rwset: (txId) => {
           const now = new Date().toISOString();
@@ -364,9 +367,7 @@ describe('auditor replay of the whole ledger', function () {
       const ucr = ledger.lodged[0]!.declaration.ucr;
       const record = await recordOf(ucr);
       const { findings } = await forged({
-        channelId: CHANNEL_ID,
-        creator: await ledger.signer(NL, 'officer1'),
-        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
+        ...(await nlWithDe('officer1')),
         args: ['consignment:UpdateStatus', ucr, 'risk-assessed', 'hidden'],
         rwset: () => ({ ...emptyRwset(), writes: [{ key: key('consignment-status', record.status, ucr), value: null }] }),
       });
@@ -378,9 +379,7 @@ describe('auditor replay of the whole ledger', function () {
     it('an index entry that names no record, endorsed by a colluding majority: listed, but not there', async () => {
       const ghost = sampleDeclaration().ucr;
       const { findings } = await forged({
-        channelId: CHANNEL_ID,
-        creator: await ledger.signer(NL, 'officer1'),
-        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
+        ...(await nlWithDe('officer1')),
         args: ['consignment:Lodge', '{}'],
         rwset: () => ({ ...emptyRwset(), writes: [{ key: key('consignment-office', 'NLRTM', ghost), value: Uint8Array.of(0) }] }),
       });
@@ -390,9 +389,7 @@ describe('auditor replay of the whole ledger', function () {
 
     it('a member registered by another, with a colluding majority: a member registers only itself', async () => {
       const { findings } = await forged({
-        channelId: CHANNEL_ID,
-        creator: await ledger.signer(NL, 'admin1'),
-        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
+        ...(await nlWithDe('admin1')),
         args: ['membership:Register'],
         rwset: () => ({
           ...emptyRwset(),
@@ -405,9 +402,7 @@ describe('auditor replay of the whole ledger', function () {
 
     it('a member\'s registration deleted by a colluding majority', async () => {
       const { findings } = await forged({
-        channelId: CHANNEL_ID,
-        creator: await ledger.signer(NL, 'admin1'),
-        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
+        ...(await nlWithDe('admin1')),
         args: ['membership:Register'],
         rwset: () => ({ ...emptyRwset(), writes: [{ key: key('member', BE), value: null }] }),
       });
@@ -422,9 +417,7 @@ describe('auditor replay of the whole ledger', function () {
         proposer: NL, proposedAt: '2026-03-02T09:00:00.000Z', proposeTxId: 'x', suspension: null, termination: null,
       };
       const { findings } = await forged({
-        channelId: CHANNEL_ID,
-        creator: await ledger.signer(NL, 'admin1'),
-        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
+        ...(await nlWithDe('admin1')),
         args: ['agreement:Propose', '{}'],
         rwset: () => ({ ...emptyRwset(), writes: [{ key: key('agreement', id), value: bytes(agreement) }] }),
       });
@@ -466,9 +459,7 @@ describe('auditor replay of the whole ledger', function () {
       const commitment = commitDeclaration(declaration, lodgement.salts);
       const { publicPart } = splitDeclaration(declaration);
       const { envelope } = forgeEnvelope({
-        channelId: CHANNEL_ID,
-        creator: await ledger.signer(NL, 'officer1'),
-        endorsers: [await ledger.signer(NL, 'peer0'), await ledger.signer(DE, 'peer0')],
+        ...(await nlWithDe('officer1')),
         args: ['consignment:Lodge', lodgement.args[0]!],
         rwset: (txId) => {
           const now = new Date().toISOString();
