@@ -13,13 +13,13 @@ import { isDeepStrictEqual } from 'node:util';
 import { decodeRuleError, fieldsOfCategories, type RecordView, type ShareRecord } from 'customs-ledger-chaincode/domain';
 import { blockSources, replay } from 'customs-ledger-gateway/dist/audit';
 import { LedgerError, type SubmitResult } from 'customs-ledger-gateway/dist/ledger';
-import { blockHeaderHash, decodeBlock } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
-import { decodeEnvelope } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
+import { blockHeaderHash } from 'customs-ledger-gateway/dist/fabric-format/block';
 import { makeLodgement, newTrader, sampleDeclaration, type Lodgement } from '../support/fixtures';
 import { fabricRequired, needFabric, restoreFabric } from '../support/parity-fabric';
 import { BE, DE, NL, TARGETS, openEmbedded, openFabric, type ParityTarget, type Role, type TargetName } from '../support/parity-targets';
 import { agreementJson, sharedPayload } from '../support/scenario';
 import { captureStdout, type StdoutCapture } from '../support/stdout-capture';
+import { readBlock, readEnvelope } from 'customs-ledger-gateway/dist/fabric-format/block-reader';
 
 const json = (o: unknown): Uint8Array => Buffer.from(JSON.stringify(o));
 const outcomes: Partial<Record<TargetName, Record<string, unknown>>> = {};
@@ -277,7 +277,7 @@ for (const name of TARGETS) {
       const functions = new Map<string, string>();
       const configOrLifecycle: string[] = [];
       for (let n = 0; n < height; n++) {
-        const block = decodeBlock(await nl.blockBytes(n));
+        const block = readBlock(await nl.blockBytes(n));
         assert.equal(block.number, n);
         const hash = blockHeaderHash(block.number, block.previousHash, block.dataHash);
         if (previous) {
@@ -288,7 +288,7 @@ for (const name of TARGETS) {
         assert.equal(info.headerHash, hash.toString('hex'));
         info.transactions.forEach((tx, i) => {
           functions.set(tx.transactionId, tx.function);
-          const decoded = decodeEnvelope(block.envelopes[i]!);
+          const decoded = readEnvelope(block.envelopes[i]!);
           if (decoded.chaincode !== 'customs-ledger') {
             configOrLifecycle.push(`${n}:${tx.function}`);
             assert.equal(tx.function, decoded.chaincode === '' ? 'config' : `${decoded.chaincode}:${decoded.args[0]}`);

@@ -5,21 +5,17 @@
  * auditor finds what honest peers would not.
  */
 import { common, ledger } from '@hyperledger/fabric-protos';
-import { blockHeaderHash, buildBlock, decodeBlock, transactionsFilter, withCommitMetadata, type OrdererPosition } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
-import { addTransactionUpdates, commitHash, commitHashMetadata, updateBatchBytes, UpdateBatch } from 'customs-ledger-gateway/dist/ledger/fabric-format/commit-hash';
-import { signLowS } from 'customs-ledger-gateway/dist/ledger/fabric-format/signing';
-import {
-  buildEnvelope,
-  buildProposal,
-  buildProposalResponsePayload,
-  buildReadWriteSet,
-  decodeEnvelope,
-  endorse,
-  type DecodedTransaction,
-  type Signer,
-} from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
-import type { ReadWriteSet } from 'customs-ledger-gateway/dist/ledger/embedded/rwset';
+import { blockHeaderHash, buildBlock, transactionsFilter, withCommitMetadata, type OrdererPosition } from 'customs-ledger-gateway/dist/fabric-format/block';
+import { addTransactionUpdates, commitHash, commitHashMetadata, updateBatchBytes, UpdateBatch } from 'customs-ledger-gateway/dist/fabric-format/commit-hash';
+import { signLowS } from 'customs-ledger-gateway/dist/fabric-format/signing';
+import { buildEnvelope, buildProposalResponsePayload, endorse } from 'customs-ledger-gateway/dist/fabric-format/envelope';
+import { buildProposal } from 'customs-ledger-gateway/dist/fabric-format/proposal';
+import { buildReadWriteSet } from 'customs-ledger-gateway/dist/fabric-format/rwset';
+import type { DecodedTransaction } from 'customs-ledger-gateway/dist/fabric-format/decoded';
+import type { Signer } from 'customs-ledger-gateway/dist/fabric-format/identity';
+import type { ReadWriteSet } from 'customs-ledger-gateway/dist/fabric-format/rwset';
 import type { ValidationCode } from 'customs-ledger-gateway/dist/ledger';
+import { readBlock, readEnvelope } from 'customs-ledger-gateway/dist/fabric-format/block-reader';
 
 export const CHAINCODE = 'customs-ledger';
 
@@ -48,7 +44,7 @@ export function forgeEnvelope(f: ForgedTransaction): { envelope: Uint8Array; txI
 
 /** The header hash of a block's bytes. */
 export function headerHashOf(bytes: Uint8Array): Buffer {
-  const b = decodeBlock(bytes);
+  const b = readBlock(bytes);
   return blockHeaderHash(b.number, b.previousHash, b.dataHash);
 }
 
@@ -57,7 +53,7 @@ const positionOf = (n: number): OrdererPosition | null => (n === 0 ? null : { la
 
 function decodable(envelope: Uint8Array): DecodedTransaction | undefined {
   try {
-    return decodeEnvelope(envelope);
+    return readEnvelope(envelope);
   } catch {
     return undefined;
   }
@@ -72,7 +68,7 @@ export function withCommitHashes(chain: readonly Uint8Array[]): Uint8Array[] {
   let previous: Uint8Array = new Uint8Array();
   const out: Uint8Array[] = [];
   for (const [n, bytes] of chain.entries()) {
-    const block = decodeBlock(bytes);
+    const block = readBlock(bytes);
     if (n === 0) {
       out.push(bytes);
       continue;
@@ -111,7 +107,7 @@ export function appendBlock(chain: readonly Uint8Array[], envelopes: Uint8Array[
 export function rechain(chain: readonly Uint8Array[], from: number, orderer: Signer): Uint8Array[] {
   const out = chain.slice(0, from);
   for (let n = from; n < chain.length; n++) {
-    const b = decodeBlock(chain[n]!);
+    const b = readBlock(chain[n]!);
     const previous = n === 0 ? new Uint8Array() : headerHashOf(out[n - 1]!);
     out.push(withCommitMetadata(buildBlock(n, previous, b.envelopes, orderer, positionOf(n)).bytes, b.validationCodes));
   }
@@ -171,7 +167,7 @@ export function forgeNamespacesEnvelope(f: ForgedNamespaces): { envelope: Uint8A
  * signature; later blocks re-cut by `orderer` so that the hash chain links.
  */
 export function withUnsignedGenesis(chain: readonly Uint8Array[], orderer: Signer): Uint8Array[] {
-  const envelope = common.Envelope.deserializeBinary(decodeBlock(chain[0]!).envelopes[0]!);
+  const envelope = common.Envelope.deserializeBinary(readBlock(chain[0]!).envelopes[0]!);
   const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
   const header = payload.getHeader()!;
   const sh = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());

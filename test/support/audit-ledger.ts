@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backends, EmbeddedNetwork, type LedgerBackend, type WalletIdentity } from 'customs-ledger-gateway/dist/ledger';
-import type { Signer } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
+import type { Signer } from 'customs-ledger-gateway/dist/fabric-format/identity';
 import type { ShareRecord } from 'customs-ledger-chaincode/domain';
 import { makeLodgement, newTrader, sampleDeclaration, type Lodgement } from './fixtures';
 import { agreementJson, sharedPayload } from './scenario';

@@ -4,11 +4,12 @@
  * code or a foreign signature, and forged transactions an orderer cut and a
  * corrupt peer marked VALID. Each copy says where the auditor must find it.
  */
-import { decodeBlock, withCommitMetadata } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
-import { decodeEnvelope, type Signer } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
+import { withCommitMetadata } from 'customs-ledger-gateway/dist/fabric-format/block';
+import type { Signer } from 'customs-ledger-gateway/dist/fabric-format/identity';
 import type { ValidationCode } from 'customs-ledger-gateway/dist/ledger';
 import type { AuditRule } from 'customs-ledger-gateway/dist/audit';
 import { appendBlock, rechain, resign, withEnvelopes, withPreviousHash } from './audit-forgery';
+import { readBlock, readEnvelope } from 'customs-ledger-gateway/dist/fabric-format/block-reader';
 
 export interface TamperedLedger {
   name: string;
@@ -30,7 +31,7 @@ function flipByte(bytes: Uint8Array, at: number): Uint8Array {
 export function* tamperedCopies(clean: readonly Uint8Array[], foreignKeys: readonly Signer[], orderer: Signer): Generator<TamperedLedger> {
   const replaceAt = (n: number, bytes: Uint8Array): Uint8Array[] => clean.map((b, i) => (i === n ? bytes : b));
   for (let n = 0; n < clean.length; n++) {
-    const block = decodeBlock(clean[n]!);
+    const block = readBlock(clean[n]!);
     for (const at of FLIP_POSITIONS) {
       yield { name: `block ${n}: byte at ${Math.round(at * 100)}% flipped`, blocks: replaceAt(n, flipByte(clean[n]!, at)), expect: { block: n } };
     }
@@ -49,7 +50,7 @@ export function* tamperedCopies(clean: readonly Uint8Array[], foreignKeys: reado
       const codes = block.validationCodes.map((c, k) => (k === i ? flipped : c));
       yield { name: `block ${n} tx ${i}: validation code ${code} → ${flipped}`, blocks: replaceAt(n, withCommitMetadata(clean[n]!, codes)), expect: { block: n, tx: i, rule: 'validation-code' } };
       if (n > 0 && code === 'VALID') {
-        const creator = decodeEnvelope(block.envelopes[i]!).creator.mspId;
+        const creator = readEnvelope(block.envelopes[i]!).creator.mspId;
         const foreignKey = foreignKeys.find((k) => k.mspId !== creator)!;
         const envelopes = block.envelopes.map((e, k) => (k === i ? resign(e, foreignKey) : e));
         // The orderer colluded: the chain is re-cut with its key, so only the signature check can tell.

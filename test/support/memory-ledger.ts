@@ -10,8 +10,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { contracts } from 'customs-ledger-chaincode';
 import { decodeRuleError, type DecodedRuleError } from 'customs-ledger-chaincode/domain';
 import { ContractHost } from 'customs-ledger-gateway/dist/ledger/embedded/dispatch';
-import { compareKeys } from 'customs-ledger-gateway/dist/ledger/embedded/keys';
-import type { ChaincodeEvent, ReadWriteSet, Version } from 'customs-ledger-gateway/dist/ledger/embedded/rwset';
+import { compareKeys } from 'customs-ledger-gateway/dist/fabric-format/keys';
+import type { ChaincodeEvent, ReadWriteSet, Version } from 'customs-ledger-gateway/dist/fabric-format/rwset';
 import {
   SimulationStub,
   type HistoryEntry,

@@ -5,7 +5,7 @@
  * its retention (or after the agreement was terminated).
  */
 import { agreementStatus, type AgreementStatus, type DataCategory, type Purpose, type SkippedDocument } from 'customs-ledger-chaincode/domain';
-import { createCompositeKey, partialKeyRange, splitCompositeKey } from '../ledger/embedded/keys';
+import { createCompositeKey, partialKeyRange, splitCompositeKey } from '../fabric-format/keys';
 import type { BlockSource } from './block-source';
 import { DocumentError, jsonOfBytes, parseAcceptance, parseAccessRequest, parseAgreement, parsePurgeReceipt, parseShareRecord } from './documents';
 import { DEFAULT_CHAINCODE, openReplay } from './replay';

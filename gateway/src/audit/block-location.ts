@@ -8,7 +8,7 @@
 import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { PeerStore } from '../ledger/embedded/storage';
+import { PeerStore } from '../ledger';
 import { blockSources, type BlockSource } from './block-source';
 import { isBlockFileName, openFabricBlockFiles } from './fabric-block-files';
 import { openFabricStateDb } from './fabric-state-db';

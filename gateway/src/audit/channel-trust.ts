@@ -12,10 +12,11 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { common } from '@hyperledger/fabric-protos';
-import type { DecodedBlock } from '../ledger/fabric-format/block';
-import { readChannelConfig, type ChannelMember } from '../ledger/fabric-format/block';
-import { certificateOf, verifySignature } from '../ledger/fabric-format/signing';
-import { decodeEnvelope, parseIdentity } from '../ledger/fabric-format/transaction';
+import type { DecodedBlock } from '../fabric-format/decoded';
+import { readChannelConfig, type ChannelMember } from '../fabric-format/block';
+import { certificateOf, verifySignature } from '../fabric-format/signing';
+import { readEnvelope } from '../fabric-format/block-reader';
+import { parseIdentity } from '../fabric-format/identity';
 import { readPolicies, requiredConfigSigners, implicitRuleNeeds, type ChannelPolicies } from './channel-config';
 
 export interface IdentityVerdict {
@@ -76,7 +77,7 @@ export class ChannelTrust {
     if (block.envelopes.length !== 1 || !envelope) {
       throw new Error(`block ${block.number} must hold exactly one config transaction`);
     }
-    const tx = decodeEnvelope(envelope);
+    const tx = readEnvelope(envelope);
     if (tx.headerType !== common.HeaderType.CONFIG) {
       throw new Error(`block ${block.number} is not a CONFIG transaction`);
     }
@@ -90,7 +91,7 @@ export class ChannelTrust {
     if (block.number !== 0 || block.envelopes.length !== 1 || !envelope) {
       throw new Error('block 0 must hold exactly one config transaction');
     }
-    const tx = decodeEnvelope(envelope);
+    const tx = readEnvelope(envelope);
     if (tx.headerType !== common.HeaderType.CONFIG) {
       throw new Error('block 0 is not a CONFIG transaction');
     }
@@ -126,7 +127,7 @@ export class ChannelTrust {
    */
   applyConfigTransaction(envelope: Uint8Array): { trust: ChannelTrust | undefined; problems: string[] } {
     const problems: string[] = [];
-    const tx = decodeEnvelope(envelope);
+    const tx = readEnvelope(envelope);
     if (tx.channelId !== this.channelId) {
       problems.push(`the config transaction is for channel ${tx.channelId}, not ${this.channelId}`);
     }

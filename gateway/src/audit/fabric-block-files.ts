@@ -15,7 +15,7 @@
  */
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProtoWriter } from '../ledger/fabric-format/proto-writer';
+import { ProtoWriter } from '../fabric-format/proto-writer';
 import type { BlockSource } from './block-source';
 
 const BLOCK_FILE = /^blockfile_(\d{6})$/;

@@ -15,7 +15,7 @@
  * The database is opened from a copy made by the caller (LevelDB writes on open).
  */
 import { Level } from 'level';
-import { ProtoReader } from '../ledger/fabric-format/proto-reader';
+import { ProtoReader } from '../fabric-format/proto-reader';
 import type { Version } from './replay-state';
 import type { PeerStateEntry, PeerStateView } from './state-comparison';
 

@@ -9,7 +9,7 @@
  * is not one is reported where it was written (rule `document`); the
  * entries that name it are left alone here.
  */
-import { createCompositeKey, splitCompositeKey } from '../ledger/embedded/keys';
+import { createCompositeKey, splitCompositeKey } from '../fabric-format/keys';
 import { DocumentError, jsonOfBytes, parseAccessRequest, parseAgreement, parseConsignmentRecord, parsePurgeReceipt, parseShareRecord } from './documents';
 import { finding, type Finding } from './finding';
 import type { ReplayState } from './replay-state';

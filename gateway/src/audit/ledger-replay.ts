@@ -10,11 +10,13 @@
 import { createHash } from 'node:crypto';
 import { common } from '@hyperledger/fabric-protos';
 import type { ValidationCode } from '../ledger/backend';
-import { blockHeaderHash, decodeBlock, type DecodedBlock } from '../ledger/fabric-format/block';
-import { functionOf } from '../ledger/fabric-format/block-view';
-import { readBlock, type ReadBlock, type ReadTransaction } from '../ledger/fabric-format/block-reader';
-import { addTransactionUpdates, commitHash, metadataOnlyKeys, readCommitHashMetadata, updateBatchBytes, UpdateBatch } from '../ledger/fabric-format/commit-hash';
-import { decodeEnvelope, type DecodedTransaction } from '../ledger/fabric-format/transaction';
+import { blockHeaderHash } from '../fabric-format/block';
+import type { DecodedBlock } from '../fabric-format/decoded';
+import { functionOf } from '../ledger/block-view';
+import { readBlock, type ReadBlock, type ReadTransaction } from '../fabric-format/block-reader';
+import { addTransactionUpdates, commitHash, metadataOnlyKeys, readCommitHashMetadata, updateBatchBytes, UpdateBatch } from '../fabric-format/commit-hash';
+import { readEnvelope } from '../fabric-format/block-reader';
+import type { DecodedTransaction } from '../fabric-format/decoded';
 import { checkAgreementWrites, checkMemberWrites } from './agreement-rules';
 import type { BlockSource } from './block-source';
 import { ChannelTrust } from './channel-trust';
@@ -98,7 +100,7 @@ export interface RefusedWrite {
 /** The time a block was cut, as near as its content says: its first transaction's timestamp. */
 function blockTime(block: DecodedBlock): Date {
   try {
-    return block.envelopes[0] ? decodeEnvelope(block.envelopes[0]).timestamp : new Date();
+    return block.envelopes[0] ? readEnvelope(block.envelopes[0]).timestamp : new Date();
   } catch {
     return new Date();
   }
@@ -208,14 +210,14 @@ export class LedgerReplayer {
   private async resume(position: ReplayPosition): Promise<Finding[]> {
     const site = { block: 0, tx: null, txId: null };
     try {
-      const genesis = decodeBlock(await this.source.block(0));
+      const genesis = readBlock(await this.source.block(0));
       this.trust = ChannelTrust.fromGenesis(genesis);
       this.previousCommitHash = await this.recordedCommitHash(position.next - 1);
       const hash = hex(blockHeaderHash(0, genesis.previousHash, genesis.dataHash));
       const configBlock = await this.state.configBlock();
       if (configBlock !== undefined && configBlock > 0 && configBlock < position.next) {
         // the newest configuration the checkpoint reached, checked when it was replayed
-        this.trust = ChannelTrust.fromConfigBlock(decodeBlock(await this.source.block(configBlock)), this.trust.genesisSigner);
+        this.trust = ChannelTrust.fromConfigBlock(readBlock(await this.source.block(configBlock)), this.trust.genesisSigner);
       }
       return hash === position.genesisHash ? [] : [finding(site, 'genesis-config', `block 0 is not the genesis block the checkpoint was built from`)];
     } catch (err) {

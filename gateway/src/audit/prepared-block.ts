@@ -8,8 +8,8 @@
  * prepared in any order; the replay uses them in block order.
  */
 import { common } from '@hyperledger/fabric-protos';
-import { blockHeaderBytes } from '../ledger/fabric-format/block';
-import { readBlock, readEnvelope, type ReadBlock, type ReadTransaction } from '../ledger/fabric-format/block-reader';
+import { blockHeaderBytes } from '../fabric-format/block';
+import { readBlock, readEnvelope, type ReadBlock, type ReadTransaction } from '../fabric-format/block-reader';
 import { parseConsignmentRecord } from './documents';
 import { parseBytes, writesOf } from './rule-context';
 import { traderCheckKey, traderCheckOf, type CheckBatch, type SignatureChecker } from './signature-checks';

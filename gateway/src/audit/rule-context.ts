@@ -1,7 +1,7 @@
 /** What every ledger rule sees of one transaction: its writes, who endorsed it, the state before it, and where to report. */
 import { agreementStatus, type Agreement, type AgreementStatus } from 'customs-ledger-chaincode/domain';
-import type { DecodedTransaction } from '../ledger/fabric-format/transaction';
-import { createCompositeKey, partialKeyRange, splitCompositeKey } from '../ledger/embedded/keys';
+import type { DecodedTransaction } from '../fabric-format/decoded';
+import { createCompositeKey, partialKeyRange, splitCompositeKey } from '../fabric-format/keys';
 import { DocumentError, jsonOfBytes, parseAcceptance, parseAgreement } from './documents';
 import type { AuditRule, FindingSite } from './finding';
 import type { ReplayState } from './replay-state';

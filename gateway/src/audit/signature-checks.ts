@@ -7,7 +7,7 @@
  * is a pure function of its inputs, so where it runs never changes a verdict.
  */
 import { verifyDeclarationSignature, type ConsignmentRecord, type SignedDeclarationFacts } from 'customs-ledger-chaincode/domain';
-import { verifySignature } from '../ledger/fabric-format/signing';
+import { verifySignature } from '../fabric-format/signing';
 
 /** An ECDSA P-256 signature over SHA-256(message), by the key of a certificate; the message comes in parts, concatenated only where it is verified. */
 export interface P256Check {

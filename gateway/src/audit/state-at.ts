@@ -3,7 +3,7 @@
  * alone: every key with its value (JSON documents parsed), version and
  * whether a key-level policy guards it.
  */
-import { splitCompositeKey } from '../ledger/embedded/keys';
+import { splitCompositeKey } from '../fabric-format/keys';
 import type { BlockSource } from './block-source';
 import { openReplay, DEFAULT_CHAINCODE } from './replay';
 

@@ -3,7 +3,7 @@
  * every key's value, version and key-level policy, and every private-data
  * hash. Any difference is a finding.
  */
-import type { PeerStore } from '../ledger/embedded/storage';
+import type { PeerStore } from '../ledger';
 import { finding, type Finding } from './finding';
 import { compareKeys, type ReplayState, type Version } from './replay-state';
 import { printable } from './transaction-validation';

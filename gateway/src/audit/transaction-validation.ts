@@ -19,7 +19,7 @@
 import { keyLabel } from 'customs-ledger-chaincode/domain';
 import { common } from '@hyperledger/fabric-protos';
 import type { ValidationCode } from '../ledger/backend';
-import type { DecodedTransaction, NamespaceRwset } from '../ledger/fabric-format/transaction';
+import type { DecodedTransaction, NamespaceRwset } from '../fabric-format/decoded';
 import { channelEndorsementSatisfied } from './channel-config';
 import type { ChannelTrust } from './channel-trust';
 import type { AuditRule } from './finding';

@@ -54,17 +54,8 @@ export interface SubmitResult {
   payload: Buffer;
 }
 
-/** Fabric's transaction validation codes, by name (peer.TxValidationCode). */
-export type ValidationCode =
-  | 'VALID'
-  | 'MVCC_READ_CONFLICT'
-  | 'PHANTOM_READ_CONFLICT'
-  | 'ENDORSEMENT_POLICY_FAILURE'
-  | 'DUPLICATE_TXID'
-  | 'BAD_CREATOR_SIGNATURE'
-  | 'BAD_PROPOSAL_TXID'
-  | 'INVALID_ENDORSER_TRANSACTION'
-  | 'INVALID_OTHER_REASON';
+export type { ValidationCode } from '../fabric-format/validation-codes';
+import type { ValidationCode } from '../fabric-format/validation-codes';
 
 export interface TransactionStatus {
   transactionId: string;

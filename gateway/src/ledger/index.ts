@@ -12,6 +12,8 @@ import type { FabricBackendConfig } from './fabric';
 
 export * from './backend';
 export { registerMember } from './register-member';
+/** An embedded peer's files, which the auditor can read as a block source and a state to compare with. */
+export { PeerStore } from './embedded/storage';
 export { EmbeddedNetwork, WorkerNetwork, type EmbeddedChannel, type EmbeddedNetworkConfig };
 export type { FabricBackendConfig } from './fabric';
 

@@ -8,9 +8,9 @@
  */
 import type { Wallet } from 'ethers';
 import { proofRequestTypedData } from 'customs-ledger-chaincode/domain';
-import { createCompositeKey } from '../ledger/embedded/keys';
-import { blockDataHash, blockHeaderHash, decodeBlock } from '../ledger/fabric-format/block';
-import { decodeEnvelope } from '../ledger/fabric-format/transaction';
+import { createCompositeKey } from '../fabric-format/keys';
+import { blockDataHash, blockHeaderHash } from '../fabric-format/block';
+import { readBlock, readEnvelope } from '../fabric-format/block-reader';
 import type { BlockSource } from '../audit/block-source';
 import { jsonOfBytes, parseConsignmentRecord } from '../audit/documents';
 import type { RecordCommitment, RecordSource } from './record-source';
@@ -59,8 +59,8 @@ export async function proveInclusion(
   if (!status) {
     throw new RangeError(`the ledger does not know transaction ${record.lodgeTxId}`);
   }
-  const block = decodeBlock(await blocks.block(status.blockNumber));
-  const txIndex = block.envelopes.findIndex((e) => decodeEnvelope(e).transactionId === record.lodgeTxId);
+  const block = readBlock(await blocks.block(status.blockNumber));
+  const txIndex = block.envelopes.findIndex((e) => readEnvelope(e).transactionId === record.lodgeTxId);
   if (txIndex < 0) {
     throw new Error(`block ${status.blockNumber} does not hold ${record.lodgeTxId}`);
   }
@@ -68,7 +68,7 @@ export async function proveInclusion(
   let headHash = blockHeaderHash(block.number, block.previousHash, block.dataHash);
   const height = await blocks.height();
   for (let n = block.number + 1; n < height; n++) {
-    const b = decodeBlock(await blocks.block(n));
+    const b = readBlock(await blocks.block(n));
     chain.push({ number: b.number, previousHash: hex(b.previousHash), dataHash: hex(b.dataHash) });
     headHash = blockHeaderHash(b.number, b.previousHash, b.dataHash);
   }
@@ -98,7 +98,7 @@ export function verifyInclusionProof(proof: InclusionProof, expect: { declaratio
   let declarationHash: string | null = null;
   const envelope = envelopes[proof.block.txIndex];
   try {
-    const tx = decodeEnvelope(envelope ?? new Uint8Array());
+    const tx = readEnvelope(envelope ?? new Uint8Array());
     if (tx.transactionId !== proof.txId) {
       problems.push(`envelope ${proof.block.txIndex} is transaction ${tx.transactionId}, not ${proof.txId}`);
     }

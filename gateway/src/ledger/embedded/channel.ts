@@ -6,7 +6,7 @@
  * Fabric the peers and the orderer are processes of their own; the backend
  * sees the same bytes either way.
  */
-import type { PrivateWriteSet } from '../fabric-format/transaction';
+import type { PrivateWriteSet } from '../../fabric-format/rwset';
 import type { TxLocation } from './storage';
 import type { ChaincodeDefinition, CommittedBlockEvent, ProposalResult } from './peer';
 

@@ -15,8 +15,9 @@ import {
   type TransactionRequest,
   type TransactionStatus,
 } from '../backend';
-import { blockInfoOf, contractEventsOf } from '../fabric-format/block-view';
-import { buildEnvelope, buildProposal, type BuiltProposal } from '../fabric-format/transaction';
+import { blockInfoOf, contractEventsOf } from '../block-view';
+import { buildEnvelope } from '../../fabric-format/envelope';
+import { buildProposal, type BuiltProposal } from '../../fabric-format/proposal';
 import type { ChannelPeer, EmbeddedChannel } from './channel';
 import { endorsementPlanner, type EndorsementPlanner } from '../endorsement-plan';
 import { EndorsementRefused, type CommittedBlockEvent, type ProposalResult } from './peer';

@@ -4,7 +4,7 @@
  * CA and is within its validity. Results are cached per certificate.
  */
 import { X509Certificate } from 'node:crypto';
-import { certificateOf } from '../fabric-format/signing';
+import { certificateOf } from '../../fabric-format/signing';
 
 export interface IdentityCheck {
   valid: boolean;

@@ -10,8 +10,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { Level } from 'level';
-import { buildBlock, decodeBlock, blockHeaderHash, readOrdererPosition, type BuiltBlock, type OrdererPosition } from '../fabric-format/block';
-import type { Signer } from '../fabric-format/transaction';
+import { buildBlock, blockHeaderHash, readOrdererPosition, type BuiltBlock, type OrdererPosition } from '../../fabric-format/block';
+import { readBlock } from '../../fabric-format/block-reader';
+import type { Signer } from '../../fabric-format/identity';
 import { LEVEL_OPTIONS } from './storage';
 
 export interface BatchOptions {
@@ -46,7 +47,7 @@ export class EmbeddedOrderer extends EventEmitter {
   async open(): Promise<void> {
     await this.db.open();
     for await (const [key, value] of this.db.iterator({ reverse: true, limit: 1 })) {
-      const block = decodeBlock(value);
+      const block = readBlock(value);
       this.heightValue = Number(key) + 1;
       this.previousHash = blockHeaderHash(block.number, block.previousHash, block.dataHash);
       const recorded = readOrdererPosition(value);

@@ -13,27 +13,21 @@ import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
 import { common } from '@hyperledger/fabric-protos';
 import type { ValidationCode } from '../backend';
-import {
-  buildProposalResponsePayload,
-  buildReadWriteSet,
-  decodePrivateWrites,
-  decodeSignedProposal,
-  endorse,
-  sha256,
-  type DecodedTransaction,
-  type EndorsementBytes,
-  type PrivateWriteSet,
-  type Signer,
-} from '../fabric-format/transaction';
-import { commitHashEntryOf, transactionsFilter, withCommitMetadata } from '../fabric-format/block';
-import { addTransactionUpdates, commitHash, metadataOnlyKeys, commitHashMetadata, readCommitHashMetadata, updateBatchBytes, UpdateBatch } from '../fabric-format/commit-hash';
-import { verifySignature } from '../fabric-format/signing';
+import { buildProposalResponsePayload, endorse, type EndorsementBytes } from '../../fabric-format/envelope';
+import { buildReadWriteSet, decodePrivateWrites, type PrivateWriteSet } from '../../fabric-format/rwset';
+import { decodeSignedProposal } from '../../fabric-format/proposal';
+import { sha256 } from '../../fabric-format/signing';
+import type { DecodedTransaction } from '../../fabric-format/decoded';
+import type { Signer } from '../../fabric-format/identity';
+import { commitHashEntryOf, transactionsFilter, withCommitMetadata } from '../../fabric-format/block';
+import { addTransactionUpdates, commitHash, metadataOnlyKeys, commitHashMetadata, readCommitHashMetadata, updateBatchBytes, UpdateBatch } from '../../fabric-format/commit-hash';
+import { verifySignature } from '../../fabric-format/signing';
 import type { ContractHost } from './dispatch';
-import { compareKeys } from './keys';
+import { compareKeys } from '../../fabric-format/keys';
 import { ReadWriteLock } from './lock';
 import type { Membership } from './membership';
 import { chaincodePolicySatisfied, policySatisfied, type ChaincodePolicy, type Endorser } from './policy';
-import { sameVersion, type Version } from './rwset';
+import { sameVersion, type Version } from '../../fabric-format/rwset';
 import { SimulationStub, type StateReader } from './simulation';
 import { SharedWork } from './shared-work';
 import { collectionKey, type BatchOp, type PeerStore, type StateEntry, type TxLocation } from './storage';

@@ -5,8 +5,7 @@
  * state the peer holds. A peer that crashed mid-commit must still match.
  */
 import { createHash } from 'node:crypto';
-import { decodeBlock } from '../fabric-format/block';
-import { decodeEnvelope } from '../fabric-format/transaction';
+import { readBlock, readEnvelope } from '../../fabric-format/block-reader';
 import { collectionKey, type PeerStore } from './storage';
 
 interface Rebuilt {
@@ -25,12 +24,12 @@ export async function rebuildFromBlocks(store: PeerStore): Promise<Rebuilt> {
     if (!bytes) {
       throw new Error(`block ${n} is missing below height ${height}`);
     }
-    const block = decodeBlock(bytes);
+    const block = readBlock(bytes);
     for (const [i, envelope] of block.envelopes.entries()) {
       if (block.validationCodes[i] !== 'VALID') {
         continue;
       }
-      const tx = decodeEnvelope(envelope);
+      const tx = readEnvelope(envelope);
       const version = `${n}:${i}`;
       for (const w of tx.rwset.writes) {
         if (w.value === null) {

@@ -5,10 +5,10 @@
  * each peer still makes every decision (policies, versions, codes) itself.
  */
 import { createHash } from 'node:crypto';
-import type { DecodedBlock } from '../fabric-format/block';
-import { readBlock, readEnvelope } from '../fabric-format/block-reader';
-import type { DecodedTransaction } from '../fabric-format/transaction';
-import { verifySignature } from '../fabric-format/signing';
+import type { DecodedBlock } from '../../fabric-format/decoded';
+import { readBlock, readEnvelope } from '../../fabric-format/block-reader';
+import type { DecodedTransaction } from '../../fabric-format/decoded';
+import { verifySignature } from '../../fabric-format/signing';
 
 const VERIFY_MEMO_LIMIT = 50_000;
 

@@ -18,8 +18,8 @@ import type {
   RangeRead,
   ReadWriteSet,
   Version,
-} from './rwset';
-import { compareKeys, createCompositeKey, isCompositeKey, partialKeyRange, splitCompositeKey } from './keys';
+} from '../../fabric-format/rwset';
+import { compareKeys, createCompositeKey, isCompositeKey, partialKeyRange, splitCompositeKey } from '../../fabric-format/keys';
 
 export interface VersionedValue {
   value: Uint8Array;

@@ -6,11 +6,11 @@
  * committed in one atomic batch, so a crash leaves all of it or none.
  */
 import { Level } from 'level';
-import type { Version } from './rwset';
+import type { Version } from '../../fabric-format/rwset';
 import type { HistoryEntry, VersionedValue } from './simulation';
 import type { ValidationCode } from '../backend';
-import type { DecodedBlock } from '../fabric-format/block';
-import { readBlock, readEnvelope } from '../fabric-format/block-reader';
+import type { DecodedBlock } from '../../fabric-format/decoded';
+import { readBlock, readEnvelope } from '../../fabric-format/block-reader';
 
 /**
  * The options every LevelDB of the embedded network opens with. A 16 MiB

@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WalletIdentity } from '../backend';
-import type { PrivateWriteSet } from '../fabric-format/transaction';
+import type { PrivateWriteSet } from '../../fabric-format/rwset';
 import type { ChannelPeer, EmbeddedChannel } from './channel';
 import type { UserRole } from './crypto-material';
 import type { EmbeddedNetworkConfig } from './network';

@@ -4,7 +4,7 @@
  * Buffers arrive as Uint8Arrays.
  */
 import type { WalletIdentity } from '../backend';
-import type { PrivateWriteSet } from '../fabric-format/transaction';
+import type { PrivateWriteSet } from '../../fabric-format/rwset';
 import type { UserRole } from './crypto-material';
 import type { EmbeddedNetworkConfig } from './network';
 import type { ChaincodeDefinition, CommittedBlockEvent, ProposalResult } from './peer';

@@ -21,8 +21,8 @@ import {
   type TransactionRequest,
   type WalletIdentity,
 } from '../backend';
-import { validationCodeName } from '../fabric-format/block';
-import { contractEventsOf } from '../fabric-format/block-view';
+import { validationCodeName } from '../../fabric-format/validation-codes';
+import { contractEventsOf } from '../block-view';
 import { QsccLedger } from './qscc-ledger';
 import { readerIdentity, type FabricBackendConfig } from './config';
 import { messageOf, refusalError } from './errors';

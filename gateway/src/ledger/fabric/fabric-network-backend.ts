@@ -27,7 +27,7 @@ import {
   type ValidationCode,
   type WalletIdentity,
 } from '../backend';
-import { contractEventsOf } from '../fabric-format/block-view';
+import { contractEventsOf } from '../block-view';
 import { QsccLedger } from './qscc-ledger';
 import { readerIdentity, type FabricBackendConfig } from './config';
 import { chaincodeMessageOf, messageOf, refusalError } from './errors';

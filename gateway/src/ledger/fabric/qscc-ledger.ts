@@ -1,6 +1,6 @@
 /** What both Fabric backends answer the same way: transaction status, height and blocks, through QSCC. */
 import { LedgerError, type BlockInfo, type TransactionStatus } from '../backend';
-import { blockInfoOf } from '../fabric-format/block-view';
+import { blockInfoOf } from '../block-view';
 import type { Qscc } from './qscc';
 
 export abstract class QsccLedger {

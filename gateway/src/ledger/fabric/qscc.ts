@@ -6,8 +6,8 @@
 import { common, peer } from '@hyperledger/fabric-protos';
 import { LedgerError, type TransactionStatus } from '../backend';
 import { messageOf } from './errors';
-import { decodeBlock, validationCodeName } from '../fabric-format/block';
-import { decodeEnvelope } from '../fabric-format/transaction';
+import { validationCodeName } from '../../fabric-format/validation-codes';
+import { readBlock, readEnvelope } from '../../fabric-format/block-reader';
 
 /** Calls qscc function `fn` with these arguments on the authority's own peer. */
 export type QsccCall = (fn: string, args: string[]) => Promise<Uint8Array>;
@@ -39,9 +39,9 @@ export class Qscc {
       throw err;
     }
     const code = validationCodeName(peer.ProcessedTransaction.deserializeBinary(processed).getValidationcode());
-    const block = decodeBlock(await this.call('GetBlockByTxID', [this.channel, transactionId]));
+    const block = readBlock(await this.call('GetBlockByTxID', [this.channel, transactionId]));
     // GetBlockByTxID answers the block of the first transaction with this id; its code is the one to report
-    const index = block.envelopes.findIndex((e) => decodeEnvelope(e).transactionId === transactionId);
+    const index = block.envelopes.findIndex((e) => readEnvelope(e).transactionId === transactionId);
     return { transactionId, blockNumber: block.number, validationCode: index >= 0 ? block.validationCodes[index]! : code };
   }
 

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { ErrorCode, ShareRecord } from 'customs-ledger-chaincode/domain';
-import { createCompositeKey } from 'customs-ledger-gateway/dist/ledger/embedded/keys';
+import { createCompositeKey } from 'customs-ledger-gateway/dist/fabric-format/keys';
 import { MemoryLedger, type CallResult } from '../../../support/memory-ledger';
 import { BE, DE, NL, testIdentities } from '../../../support/identities';
 import { makeLodgement, newTrader, randomSalts, sampleDeclaration, type Lodgement } from '../../../support/fixtures';

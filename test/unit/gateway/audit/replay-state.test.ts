@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { ReplayState, type ReplayPosition, type StateValue } from 'customs-ledger-gateway/dist/audit/replay-state';
-import { createCompositeKey, partialKeyRange } from 'customs-ledger-gateway/dist/ledger/embedded/keys';
+import { createCompositeKey, partialKeyRange } from 'customs-ledger-gateway/dist/fabric-format/keys';
 import { scratchDir } from '../../../support/scratch-dir';
 
 const value = (text: string, block: number, tx = 0): StateValue => ({ value: Buffer.from(text), version: { block, tx }, validationParameter: null });

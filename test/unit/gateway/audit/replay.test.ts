@@ -23,13 +23,13 @@ import {
   stateAt,
   type Finding,
 } from 'customs-ledger-gateway/dist/audit';
-import { createCompositeKey } from 'customs-ledger-gateway/dist/ledger/embedded/keys';
-import { decodeBlock } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
-import { decodeEnvelope, type Signer } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
+import { createCompositeKey } from 'customs-ledger-gateway/dist/fabric-format/keys';
+import type { Signer } from 'customs-ledger-gateway/dist/fabric-format/identity';
 import { BE, CHANNEL_ID, DE, NL, blocksOf, buildAuditLedger, type AuditLedger } from '../../../support/audit-ledger';
 import { appendBlock, emptyRwset, forgeEnvelope, forgeNamespacesEnvelope, rechain, resign, withEnvelopes, withUnsignedGenesis } from '../../../support/audit-forgery';
 import { tamperedCopies } from '../../../support/audit-tampering';
 import { makeLodgement, newTrader, sampleDeclaration } from '../../../support/fixtures';
+import { readBlock, readEnvelope } from 'customs-ledger-gateway/dist/fabric-format/block-reader';
 
 const key = (type: string, ...attrs: string[]): string => createCompositeKey(type, attrs);
 const bytes = (o: unknown): Uint8Array => canonicalBytes(o);
@@ -113,12 +113,12 @@ describe('auditor replay of the whole ledger', function () {
     const recordKey = createCompositeKey('consignment', [ucr]);
     const writesRecord = (envelope: Uint8Array): boolean => {
       try {
-        return decodeEnvelope(envelope).rwset.writes.some((w) => w.key === recordKey);
+        return readEnvelope(envelope).rwset.writes.some((w) => w.key === recordKey);
       } catch {
         return false; // the genesis block's configuration
       }
     };
-    const lodgeBlock = clean.findIndex((b) => decodeBlock(b).envelopes.some(writesRecord));
+    const lodgeBlock = clean.findIndex((b) => readBlock(b).envelopes.some(writesRecord));
     assert.ok(lodgeBlock > 0, 'the record was lodged in a block after the genesis block');
     const at = await stateAt({ source: blockSources.memory(clean), objectType: 'consignment' }, lodgeBlock);
     const record = at.entries.find((e) => e.attributes[0] === ucr);
@@ -235,7 +235,7 @@ describe('auditor replay of the whole ledger', function () {
     });
 
     it('finds a later CONFIG block whose config update no member admin signed', async () => {
-      const genesisConfig = decodeBlock(clean[0]!).envelopes[0]!;
+      const genesisConfig = readBlock(clean[0]!).envelopes[0]!;
       const findings = await findingsOf(appendBlock(clean, [genesisConfig], ['VALID'], orderer));
       assert.ok(findings.every((f) => f.block === clean.length));
       assert.deepEqual(rules(findings), ['config-update', 'validation-code']);
@@ -475,8 +475,8 @@ describe('auditor replay of the whole ledger', function () {
     };
 
     it('find what the main thread finds, in the same order: a foreign re-signature under a re-cut chain and a forged trader signature', async () => {
-      const n = clean.findIndex((b) => decodeBlock(b).envelopes.length >= 2);
-      const block = decodeBlock(clean[n]!);
+      const n = clean.findIndex((b) => readBlock(b).envelopes.length >= 2);
+      const block = readBlock(clean[n]!);
       const foreign = await ledger.signer(DE, 'officer1');
       const resigned = rechain(clean.map((b, i) => (i === n ? withEnvelopes(b, block.envelopes.map((e, k) => (k === 1 ? resign(e, foreign) : e))) : b)), n, orderer);
       const forged = await forgedTraderSignature();

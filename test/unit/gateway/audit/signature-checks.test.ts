@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { declarationTypedData, type SignedDeclarationFacts } from 'customs-ledger-chaincode/domain';
 import { closeSignatureWorkers, startSignatureWorkers } from 'customs-ledger-gateway/dist/audit';
-import { signLowS } from 'customs-ledger-gateway/dist/ledger/fabric-format/signing';
+import { signLowS } from 'customs-ledger-gateway/dist/fabric-format/signing';
 import { checkNow, inlineChecker, type CheckBatch, type TraderCheck } from 'customs-ledger-gateway/dist/audit/signature-checks';
 import { workerChecker } from 'customs-ledger-gateway/dist/audit/signature-workers';
 import { newTrader } from '../../../support/fixtures';

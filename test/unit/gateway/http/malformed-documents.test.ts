@@ -8,7 +8,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { ConsignmentRecord } from 'customs-ledger-chaincode/domain';
-import { createCompositeKey } from 'customs-ledger-gateway/dist/ledger/embedded/keys';
+import { createCompositeKey } from 'customs-ledger-gateway/dist/fabric-format/keys';
 import { gatewaysForSuite } from '../../../support/gateways';
 import { client, expectStatus, lodgeVia, makeAgreement } from '../../../support/http-client';
 

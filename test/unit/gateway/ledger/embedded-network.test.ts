@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordView, ShareRecord } from 'customs-ledger-chaincode/domain';
 import { backends, EmbeddedNetwork, LedgerError, type LedgerBackend, type WalletIdentity } from 'customs-ledger-gateway/dist/ledger';
-import { decodeBlock } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
 import { lodgeOn, makeLodgement, newTrader, sampleDeclaration, type Lodgement } from '../../../support/fixtures';
 import { agreementJson, sharedPayload } from '../../../support/scenario';
+import { readBlock } from 'customs-ledger-gateway/dist/fabric-format/block-reader';
 
 const NL = 'NLCustomsMSP';
 const BE = 'BECustomsMSP';
@@ -143,7 +143,7 @@ describe('embedded network (execute–order–validate on LevelDB)', function ()
     const expected = status?.blockNumber === (ok[0] as PromiseFulfilledResult<{ blockNumber: number }>).value.blockNumber ? 'ENDORSEMENT_POLICY_FAILURE' : 'MVCC_READ_CONFLICT';
     assert.equal(err.details.validationCode, expected);
     assert.equal(status?.validationCode, expected);
-    const block = decodeBlock(await nl.blockBytes(status.blockNumber));
+    const block = readBlock(await nl.blockBytes(status.blockNumber));
     assert.ok(block.validationCodes.includes(expected));
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RecordView } from 'customs-ledger-chaincode/domain';
 import { backends, EmbeddedNetwork, type WalletIdentity } from 'customs-ledger-gateway/dist/ledger';
 import { EndorsementRefused } from 'customs-ledger-gateway/dist/ledger/embedded/peer';
-import { buildProposal } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
+import { buildProposal } from 'customs-ledger-gateway/dist/fabric-format/proposal';
 import { lodgeOn, makeLodgement, newTrader, sampleDeclaration } from '../../../support/fixtures';
 
 const NL = 'NLCustomsMSP';

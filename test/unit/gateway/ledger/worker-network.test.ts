@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordView } from 'customs-ledger-chaincode/domain';
 import { backends, EmbeddedNetwork, LedgerError, WorkerNetwork, type LedgerBackend, type WalletIdentity } from 'customs-ledger-gateway/dist/ledger';
-import { buildProposal } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
+import { buildProposal } from 'customs-ledger-gateway/dist/fabric-format/proposal';
 import { EndorsementRefused } from 'customs-ledger-gateway/dist/ledger/embedded/peer';
 import { lodgeOn, makeLodgement, newTrader, sampleDeclaration } from '../../../support/fixtures';
 

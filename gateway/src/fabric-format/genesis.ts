@@ -15,7 +15,7 @@ import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 import { signaturePolicy, type PrincipalRole } from 'customs-ledger-chaincode/policy';
 import { buildBlock, type BuiltBlock } from './block';
-import { sha256 } from './transaction';
+import { sha256 } from './signing';
 
 export interface GenesisOrganisation {
   mspId: string;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { SharedWork } from 'customs-ledger-gateway/dist/ledger/embedded/shared-work';
-import { isLowS, signLowS, toLowS, verifySignature } from 'customs-ledger-gateway/dist/ledger/fabric-format/signing';
+import { isLowS, signLowS, toLowS, verifySignature } from 'customs-ledger-gateway/dist/fabric-format/signing';
 import { NL, testIdentities } from '../../../support/identities';
 
 const N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');

@@ -10,11 +10,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { common } from '@hyperledger/fabric-protos';
-import { decodeBlock } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
-import { readBlock, readEnvelope } from 'customs-ledger-gateway/dist/ledger/fabric-format/block-reader';
-import { ProtoReader } from 'customs-ledger-gateway/dist/ledger/fabric-format/proto-reader';
-import { ProtoWriter } from 'customs-ledger-gateway/dist/ledger/fabric-format/proto-writer';
-import { decodeEnvelope } from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
+import { decodeBlock, decodeEnvelope } from '../../../support/protobuf-oracle';
+import { readBlock, readEnvelope } from 'customs-ledger-gateway/dist/fabric-format/block-reader';
+import { ProtoReader } from 'customs-ledger-gateway/dist/fabric-format/proto-reader';
+import { ProtoWriter } from 'customs-ledger-gateway/dist/fabric-format/proto-writer';
 import { CHANNEL_ID, NL, BE, blocksOf, buildAuditLedger, type AuditLedger } from '../../../support/audit-ledger';
 import { appendBlock, emptyRwset, forgeEnvelope, forgeNamespacesEnvelope } from '../../../support/audit-forgery';
 

@@ -5,8 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { backends, EmbeddedNetwork } from 'customs-ledger-gateway/dist/ledger';
-import { commitHashEntryOf } from 'customs-ledger-gateway/dist/ledger/fabric-format/block';
-import { orderPreservingVarint, readCommitHashMetadata } from 'customs-ledger-gateway/dist/ledger/fabric-format/commit-hash';
+import { commitHashEntryOf } from 'customs-ledger-gateway/dist/fabric-format/block';
+import { orderPreservingVarint, readCommitHashMetadata } from 'customs-ledger-gateway/dist/fabric-format/commit-hash';
 import { withCommitHashes } from '../../../support/audit-forgery';
 import { lodgedBlock } from '../../../support/lodged-block';
 import { scratchDir } from '../../../support/scratch-dir';

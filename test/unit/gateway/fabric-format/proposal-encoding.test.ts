@@ -2,17 +2,11 @@ import { strict as assert } from 'node:assert';
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
-import {
-  buildProposal,
-  decodeSignedProposal,
-  parseIdentity,
-  sha256,
-  type BuiltProposal,
-  type DecodedProposal,
-  type ProposalInput,
-} from 'customs-ledger-gateway/dist/ledger/fabric-format/transaction';
-import { ProtoWriter } from 'customs-ledger-gateway/dist/ledger/fabric-format/proto-writer';
-import { isLowS } from 'customs-ledger-gateway/dist/ledger/fabric-format/signing';
+import { buildProposal, decodeSignedProposal, type BuiltProposal, type DecodedProposal, type ProposalInput } from 'customs-ledger-gateway/dist/fabric-format/proposal';
+import { parseIdentity } from 'customs-ledger-gateway/dist/fabric-format/identity';
+import { sha256 } from 'customs-ledger-gateway/dist/fabric-format/signing';
+import { ProtoWriter } from 'customs-ledger-gateway/dist/fabric-format/proto-writer';
+import { isLowS } from 'customs-ledger-gateway/dist/fabric-format/signing';
 
 /** The proposal as google-protobuf message objects write it, from the same nonce and time. */
 function referenceProposal(input: ProposalInput, built: BuiltProposal): { proposalBytes: Uint8Array; payloadForBlock: Uint8Array } {

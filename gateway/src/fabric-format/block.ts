@@ -4,10 +4,11 @@
  * concatenated envelopes, exactly as Fabric 2.x computes them; the orderer's
  * signature and the transaction validation codes live in the metadata.
  */
-import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
-import { parseIdentity, serializedIdentity, sha256, type Signer } from './transaction';
-import { signLowS } from './signing';
-import type { ValidationCode } from '../backend';
+import { common, msp, orderer } from '@hyperledger/fabric-protos';
+import { serializedIdentity, type Signer } from './identity';
+import { readBlock } from './block-reader';
+import { sha256, signLowS } from './signing';
+import { validationCodeNumber, type ValidationCode } from './validation-codes';
 
 // ---- ASN.1 DER of the block header ----------------------------------------------
 
@@ -53,16 +54,6 @@ export function blockDataHash(envelopes: readonly Uint8Array[]): Buffer {
 
 // ---- validation codes -------------------------------------------------------------
 
-const CODES = peer.TxValidationCode as unknown as Record<string, number>;
-
-export function validationCodeNumber(code: ValidationCode): number {
-  return CODES[code]!;
-}
-
-export function validationCodeName(n: number): ValidationCode {
-  const found = Object.entries(CODES).find(([, v]) => v === n)?.[0];
-  return (found ?? 'INVALID_OTHER_REASON') as ValidationCode;
-}
 
 // ---- building and reading blocks -----------------------------------------------------
 
@@ -203,46 +194,7 @@ export function transactionsFilter(codes: readonly ValidationCode[]): Uint8Array
 
 /** A block's COMMIT_HASH metadata entry, as stored (empty when the block has none). */
 export function commitHashEntryOf(blockBytes: Uint8Array): Uint8Array {
-  const block = common.Block.deserializeBinary(blockBytes);
-  return block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.COMMIT_HASH] ?? new Uint8Array();
-}
-
-export interface DecodedBlock {
-  number: number;
-  previousHash: Buffer;
-  dataHash: Buffer;
-  envelopes: Uint8Array[];
-  validationCodes: ValidationCode[];
-  ordererSignatures: { mspId: string; certificatePem: string; signatureHeader: Uint8Array; signature: Uint8Array }[];
-}
-
-export function decodeBlock(bytes: Uint8Array): DecodedBlock {
-  const block = common.Block.deserializeBinary(bytes);
-  const header = block.getHeader();
-  if (!header) {
-    throw new Error('block has no header');
-  }
-  const metadata = block.getMetadata()?.getMetadataList_asU8() ?? [];
-  const filter = metadata[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array();
-  const envelopes = block.getData()?.getDataList_asU8() ?? [];
-  const sigBytes = metadata[common.BlockMetadataIndex.SIGNATURES];
-  const ordererSignatures =
-    sigBytes && sigBytes.length > 0
-      ? common.Metadata.deserializeBinary(sigBytes)
-          .getSignaturesList()
-          .map((s) => {
-            const sh = common.SignatureHeader.deserializeBinary(s.getSignatureHeader_asU8());
-            return { ...parseIdentity(sh.getCreator_asU8()), signatureHeader: s.getSignatureHeader_asU8(), signature: s.getSignature_asU8() };
-          })
-      : [];
-  return {
-    number: header.getNumber(),
-    previousHash: Buffer.from(header.getPreviousHash_asU8()),
-    dataHash: Buffer.from(header.getDataHash_asU8()),
-    envelopes,
-    validationCodes: envelopes.map((_, i) => validationCodeName(filter[i] ?? 254)),
-    ordererSignatures,
-  };
+  return readBlock(blockBytes).commitHashEntry;
 }
 
 // ---- channel configuration ------------------------------------------------------------

@@ -4,9 +4,9 @@
  * valid transactions. Both Fabric backends and the embedded one decode the
  * same bytes with the same fabric-format code.
  */
-import type { BlockInfo, ContractEvent } from '../backend';
-import { blockHeaderHash, decodeBlock } from './block';
-import { decodeEnvelope } from './transaction';
+import type { BlockInfo, ContractEvent } from './backend';
+import { blockHeaderHash } from '../fabric-format/block';
+import { readBlock, readEnvelope } from '../fabric-format/block-reader';
 
 /**
  * A transaction's function as an auditor reads it: `chaincode`'s own
@@ -23,14 +23,14 @@ export function functionOf(tx: { chaincode: string; args: readonly string[] }, c
 
 /** A block's header hashes and per-transaction facts (see functionOf for `function`). */
 export function blockInfoOf(bytes: Uint8Array, chaincode: string): BlockInfo {
-  const block = decodeBlock(bytes);
+  const block = readBlock(bytes);
   return {
     number: block.number,
     headerHash: blockHeaderHash(block.number, block.previousHash, block.dataHash).toString('hex'),
     previousHash: block.previousHash.toString('hex'),
     dataHash: block.dataHash.toString('hex'),
     transactions: block.envelopes.map((envelope, i) => {
-      const tx = decodeEnvelope(envelope);
+      const tx = readEnvelope(envelope);
       return {
         transactionId: tx.transactionId,
         validationCode: block.validationCodes[i]!,
@@ -44,13 +44,13 @@ export function blockInfoOf(bytes: Uint8Array, chaincode: string): BlockInfo {
 
 /** The chaincode events of `chaincode` in a block's valid transactions, in block order. */
 export function contractEventsOf(bytes: Uint8Array, chaincode: string): ContractEvent[] {
-  const block = decodeBlock(bytes);
+  const block = readBlock(bytes);
   const events: ContractEvent[] = [];
   block.envelopes.forEach((envelope, i) => {
     if (block.validationCodes[i] !== 'VALID') {
       return;
     }
-    const tx = decodeEnvelope(envelope);
+    const tx = readEnvelope(envelope);
     if (tx.chaincode === chaincode && tx.event) {
       events.push({ blockNumber: block.number, transactionId: tx.transactionId, name: tx.event.name, payload: Buffer.from(tx.event.payload) });
     }

@@ -17,9 +17,11 @@
  * field must occur at most once (see once()). The unit tests compare both
  * decoders field by field on real ledgers and on damaged envelopes.
  */
-import { validationCodeName, type DecodedBlock } from './block';
+import type { DecodedBlock } from './decoded';
+import { validationCodeName } from './validation-codes';
 import { ProtoReader, readTimestamp } from './proto-reader';
-import { VALIDATION_PARAMETER, type CollectionRwset, type DecodedTransaction, type NamespaceRwset } from './transaction';
+import { VALIDATION_PARAMETER } from './rwset';
+import type { CollectionRwset, DecodedTransaction, NamespaceRwset } from './decoded';
 
 /** common.HeaderType.ENDORSER_TRANSACTION */
 const ENDORSER_TRANSACTION = 3;

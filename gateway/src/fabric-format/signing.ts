@@ -4,7 +4,9 @@
  * cached, since re-parsing PEM per operation costs several times the
  * operation itself.
  */
-import { X509Certificate, createPrivateKey, createVerify, sign, verify, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, createVerify, sign, verify, type KeyObject } from 'node:crypto';
+
+export const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
 
 const N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 const HALF_N = N >> 1n;

@@ -5,8 +5,8 @@
  * numbers, and strict and lenient text.
  */
 import { strict as assert } from 'node:assert';
-import { ProtoReader } from 'customs-ledger-gateway/dist/ledger/fabric-format/proto-reader';
-import { ProtoWriter } from 'customs-ledger-gateway/dist/ledger/fabric-format/proto-writer';
+import { ProtoReader } from 'customs-ledger-gateway/dist/fabric-format/proto-reader';
+import { ProtoWriter } from 'customs-ledger-gateway/dist/fabric-format/proto-writer';
 
 /** Every field of a message and of the messages in its field 2, as [depth, field, value]. */
 function walk(r: ProtoReader, depth = 0, out: [number, number, unknown][] = []): [number, number, unknown][] {

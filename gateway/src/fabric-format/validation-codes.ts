@@ -1,0 +1,25 @@
+/** Fabric's transaction validation codes (peer.TxValidationCode): by name, and as the numbers a block's TRANSACTIONS_FILTER holds. */
+import { peer } from '@hyperledger/fabric-protos';
+
+/** Fabric's transaction validation codes, by name (peer.TxValidationCode). */
+export type ValidationCode =
+  | 'VALID'
+  | 'MVCC_READ_CONFLICT'
+  | 'PHANTOM_READ_CONFLICT'
+  | 'ENDORSEMENT_POLICY_FAILURE'
+  | 'DUPLICATE_TXID'
+  | 'BAD_CREATOR_SIGNATURE'
+  | 'BAD_PROPOSAL_TXID'
+  | 'INVALID_ENDORSER_TRANSACTION'
+  | 'INVALID_OTHER_REASON';
+
+const CODES = peer.TxValidationCode as unknown as Record<string, number>;
+
+export function validationCodeNumber(code: ValidationCode): number {
+  return CODES[code]!;
+}
+
+export function validationCodeName(n: number): ValidationCode {
+  const found = Object.entries(CODES).find(([, v]) => v === n)?.[0];
+  return (found ?? 'INVALID_OTHER_REASON') as ValidationCode;
+}
