@@ -21,6 +21,27 @@ export default tseslint.config(
     },
   },
   {
+    // The embedded ledger is reached only through the ledger's index (gateway/src/ledger/index.ts).
+    files: ['gateway/src/**/*.ts', 'chaincode/src/**/*.ts', 'test/**/*.ts'],
+    ignores: ['gateway/src/ledger/**', 'test/unit/gateway/ledger/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)ledger/embedded(/|$)', message: 'import the embedded ledger through the ledger index (ledger/index.ts)' }] },
+      ],
+    },
+  },
+  {
+    // The Fabric vocabulary is the layer below the ledger: it imports nothing of the gateway above it.
+    files: ['gateway/src/fabric-format/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./(?!fabric-format/)', message: 'fabric-format imports only itself and the domain' }] },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       'no-console': 'off',

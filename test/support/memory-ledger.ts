@@ -9,7 +9,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { contracts } from 'customs-ledger-chaincode';
 import { decodeRuleError, type DecodedRuleError } from 'customs-ledger-chaincode/domain';
-import { ContractHost } from 'customs-ledger-gateway/dist/ledger/embedded/dispatch';
 import { compareKeys } from 'customs-ledger-gateway/dist/fabric-format/keys';
 import type { ChaincodeEvent, ReadWriteSet, Version } from 'customs-ledger-gateway/dist/fabric-format/rwset';
 import {
@@ -17,7 +16,8 @@ import {
   type HistoryEntry,
   type StateReader,
   type VersionedValue,
-} from 'customs-ledger-gateway/dist/ledger/embedded/simulation';
+  ContractHost,
+} from 'customs-ledger-gateway/dist/ledger';
 import type { TestIdentities, Role } from './identities';
 
 export const CHANNEL = 'customs';

@@ -14,6 +14,14 @@ export * from './backend';
 export { registerMember } from './register-member';
 /** An embedded peer's files, which the auditor can read as a block source and a state to compare with. */
 export { PeerStore } from './embedded/storage';
+/** What an embedded peer's state differs in from a replay of its own blocks (none, for a sound peer). */
+export { diffWithReplay } from './embedded/replay';
+/**
+ * The embedded peer's chaincode host and simulation stub: the in-memory test
+ * channel (test/support/memory-ledger.ts) runs the contracts on them.
+ */
+export { ContractHost } from './embedded/dispatch';
+export { SimulationStub, type HistoryEntry, type StateReader, type VersionedValue } from './embedded/simulation';
 export { EmbeddedNetwork, WorkerNetwork, type EmbeddedChannel, type EmbeddedNetworkConfig };
 export type { FabricBackendConfig } from './fabric';
 

@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { cp, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backends, EmbeddedNetwork } from 'customs-ledger-gateway/dist/ledger';
-import { PeerStore } from 'customs-ledger-gateway/dist/ledger/embedded/storage';
+import { PeerStore } from 'customs-ledger-gateway/dist/ledger';
 import { folderDigest, runCli } from '../../../support/cli-process';
 import { lodgeOn, makeLodgement, sampleDeclaration } from '../../../support/fixtures';
 import { scratchDir } from '../../../support/scratch-dir';
