@@ -9,13 +9,15 @@ import {
   type Agreement,
   type Member,
   type AgreementView,
+  DOCUMENT_KEYS,
+  type IndexKey,
 } from '../domain';
 import { SkippedDocuments, collect, documentReader, key, readState } from './support';
 
-export const AGREEMENT = 'agreement';
-export const ACCEPTANCE = 'acceptance';
-export const AGREEMENT_BY_PARTY = 'agreement-party';
-export const MEMBER = 'member';
+export const AGREEMENT = DOCUMENT_KEYS.agreement;
+export const ACCEPTANCE = DOCUMENT_KEYS.acceptance;
+export const AGREEMENT_BY_PARTY = 'agreement-party' satisfies IndexKey;
+export const MEMBER = DOCUMENT_KEYS.member;
 
 export type { AgreementView };
 

@@ -28,7 +28,6 @@ import {
   parsePrivateDeclaration,
   parseSalts,
   parseWith,
-  publicDeclarationSchema,
   purposeSchema,
   ucrSchema,
   verifyDeclarationSignature,
@@ -36,7 +35,6 @@ import {
   type AccessRequest,
   type ConsignmentRecord,
   type DataCategory,
-  type DeclarationField,
   type Declaration,
   type PrivateDeclaration,
   type PrivateField,
@@ -54,6 +52,12 @@ import {
   sharedCopySchema,
   shareRecordSchema,
   storedDeclarationSchema,
+  lodgementSchema,
+  DOCUMENT_KEYS,
+  OWN_RECORD_PURGE,
+  PRIVATE_KEYS,
+  implicitCollection,
+  type IndexKey,
 } from '../domain';
 import { loadAgreement, requireParty, type AgreementView } from './agreements';
 import { allOf } from './policy';
@@ -63,7 +67,6 @@ import {
   SkippedDocuments,
   documentReader,
   emit,
-  implicitCollection,
   jsonArg,
   key,
   peerMsp,
@@ -76,21 +79,19 @@ import {
   type Caller,
 } from './support';
 
-export const CONSIGNMENT = 'consignment';
-export const BY_STATUS = 'consignment-status';
-export const BY_OFFICE = 'consignment-office';
-export const BY_DAY = 'consignment-day';
-export const SHARE = 'share';
-export const SHARE_BY_AGREEMENT = 'share-agreement';
-export const ACCESS = 'access';
-export const ACCESS_BY_AGREEMENT = 'access-agreement';
-export const PURGE = 'purge';
-export const PURGE_BY_AGREEMENT = 'purge-agreement';
-/** Private keys: the originator's declaration, and a recipient's copy per share. */
-export const DECLARATION = 'declaration';
-export const SHARED = 'shared';
-/** Purge receipt id of an originator's own record. */
-const OWN_RECORD = 'record';
+const CONSIGNMENT = DOCUMENT_KEYS.consignment;
+const SHARE = DOCUMENT_KEYS.share;
+const ACCESS = DOCUMENT_KEYS.access;
+const PURGE = DOCUMENT_KEYS.purge;
+const DECLARATION = PRIVATE_KEYS.declaration;
+const SHARED = PRIVATE_KEYS.shared;
+const OWN_RECORD = OWN_RECORD_PURGE;
+const BY_STATUS = 'consignment-status' satisfies IndexKey;
+const BY_OFFICE = 'consignment-office' satisfies IndexKey;
+const BY_DAY = 'consignment-day' satisfies IndexKey;
+const SHARE_BY_AGREEMENT = 'share-agreement' satisfies IndexKey;
+const ACCESS_BY_AGREEMENT = 'access-agreement' satisfies IndexKey;
+const PURGE_BY_AGREEMENT = 'purge-agreement' satisfies IndexKey;
 
 /** Each document is read only under its own key: one that names another is as malformed as garbage. */
 const ownKey = (where: string, expected: string, what: string): string | undefined =>
@@ -114,26 +115,6 @@ const asCopy = documentReader(sharedCopySchema, 'shared copy', (c, where) =>
   ownKey(where, `${SHARED}/${c.ucr}/${c.shareId}`, `share ${c.shareId} of ${c.ucr}`),
 );
 
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
-const lodgementSchema = z
-  .strictObject({
-    ...publicDeclarationSchema.shape,
-    declarationHash: hex64,
-    fieldRoot: hex64,
-    fieldHashes: z.strictObject(Object.fromEntries(DECLARATION_FIELDS.map((f) => [f, hex64])) as Record<DeclarationField, typeof hex64>),
-    trader: z
-      .string()
-      .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte hex address')
-      .nullable(),
-    traderSignature: z
-      .string()
-      .regex(/^0x[0-9a-fA-F]{130}$/, 'must be a 65-byte hex signature')
-      .nullable(),
-  })
-  .refine((l) => (l.trader === null) === (l.traderSignature === null), {
-    path: ['traderSignature'],
-    message: 'trader and traderSignature come together or not at all',
-  });
 const reasonSchema = z.string().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
 const lodgedPrivateSchema = z.strictObject({ fields: z.unknown(), salts: z.unknown() });
 const sharedPayloadSchema = z.strictObject({

@@ -6,10 +6,8 @@
  */
 import type { Context } from 'fabric-contract-api';
 import type { z } from 'zod';
-import { LedgerRuleError, canonicalBytes, documentIssue, keyLabel, parseJsonBytes, parseJsonText, type SkippedDocument } from '../domain';
+import { LedgerRuleError, ROLES, canonicalBytes, documentIssue, keyLabel, parseJsonBytes, parseJsonText, type Role, type SkippedDocument } from '../domain';
 
-export const ROLES = ['admin', 'auditor', 'officer'] as const;
-export type Role = (typeof ROLES)[number];
 
 export interface Caller {
   msp: string;
@@ -48,10 +46,6 @@ export function peerMsp(ctx: Context): string {
 /** Transaction time (the proposal's timestamp, the same on every endorser) as an ISO instant. */
 export function txTime(ctx: Context): string {
   return ctx.stub.getDateTimestamp().toISOString();
-}
-
-export function implicitCollection(mspId: string): string {
-  return `_implicit_org_${mspId}`;
 }
 
 export function key(ctx: Context, objectType: string, ...attributes: string[]): string {

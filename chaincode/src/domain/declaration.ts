@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ISO_COUNTRIES, ISO_CURRENCIES, isIso6346 } from './codes';
 import { parseWith } from './parse';
+import { HEX64 } from './patterns';
 
 export const DATA_CATEGORIES = ['goods', 'parties', 'security', 'transport', 'valuation'] as const;
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
@@ -151,7 +152,7 @@ export const declarationSchema = z.strictObject({
 });
 
 /** 32 random bytes as 64 lowercase hex digits, one per declaration field. */
-export const saltSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 32 bytes as 64 lowercase hex digits');
+export const saltSchema = z.string().regex(HEX64, 'must be 32 bytes as 64 lowercase hex digits');
 export type Salts = Record<DeclarationField, string>;
 export const saltsSchema = z.strictObject(
   Object.fromEntries(DECLARATION_FIELDS.map((f) => [f, saltSchema])) as Record<DeclarationField, typeof saltSchema>,

@@ -17,11 +17,13 @@ import {
   DECLARATION_FIELDS,
   DECLARATION_TYPES,
   PRIVATE_FIELDS,
+  publicDeclarationSchema,
   privateDeclarationSchema,
   saltsSchema,
   type DeclarationField,
 } from './declaration';
 import { fieldRootOf } from './merkle';
+import { hex64Schema, traderAddressSchema, traderSignatureSchema } from './patterns';
 import {
   RECORD_STATUSES,
   type AccessRequest,
@@ -38,13 +40,31 @@ const documentOf =
   <S extends z.ZodType<T>>(schema: S): S =>
     schema;
 
-export const hex64Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO time');
 const msp = z.string().min(1);
 
 export const fieldHashesSchema = z.strictObject(
   Object.fromEntries(DECLARATION_FIELDS.map((f) => [f, hex64Schema])) as Record<DeclarationField, typeof hex64Schema>,
 );
+
+/**
+ * What a gateway sends to Lodge: the declaration's public part and its
+ * commitments, with the trader's address and signature when it signed.
+ */
+export const lodgementSchema = z
+  .strictObject({
+    ...publicDeclarationSchema.shape,
+    declarationHash: hex64Schema,
+    fieldRoot: hex64Schema,
+    fieldHashes: fieldHashesSchema,
+    trader: traderAddressSchema.nullable(),
+    traderSignature: traderSignatureSchema.nullable(),
+  })
+  .refine((l) => (l.trader === null) === (l.traderSignature === null), {
+    path: ['traderSignature'],
+    message: 'trader and traderSignature come together or not at all',
+  });
+export type Lodgement = z.infer<typeof lodgementSchema>;
 
 const statusChange = z.object({ status: z.enum(RECORD_STATUSES), at: instant, reason: z.string(), by: msp, txId: z.string() });
 const partyAction = z.object({ by: msp, at: instant, reason: z.string(), txId: z.string() }).nullable();

@@ -18,6 +18,7 @@ import {
   type TypedDataDomain,
   type TypedDataField,
 } from 'ethers';
+import { HEX64_ANY_CASE, HEX_ADDRESS, SINGLE_CASE_ADDRESS, TRADER_SIGNATURE } from './patterns';
 
 interface NativeSecp256k1 {
   ecdsaRecover(signature: Uint8Array, recid: number, message: Uint8Array, compressed: boolean): Uint8Array;
@@ -138,7 +139,7 @@ function typedValue(facts: SignedDeclarationFacts): Record<string, unknown> {
 const encoder = TypedDataEncoder.from(DECLARATION_TYPES_712);
 const domainSeparators = new Map<string, Buffer>();
 const DECLARATION_TYPE_HASH = hexBytes(id(encoder.encodeType('Declaration')));
-const BYTES32_HEX = /^[0-9a-fA-F]{64}$/;
+const BYTES32_HEX = HEX64_ANY_CASE;
 const authorityHashes = new Map<string, Buffer>();
 
 /**
@@ -213,8 +214,7 @@ export function recoverSigner(digest: string, signature: string): string | undef
   return address === undefined ? undefined : checksumAddress(address.slice(2));
 }
 
-/** A signature as 0x-hex r ‖ s ‖ v, 65 bytes: the form wallets produce. */
-const SIGNATURE_HEX = /^0x[0-9a-fA-F]{130}$/;
+const SIGNATURE_HEX = TRADER_SIGNATURE;
 
 /**
  * Half the order of secp256k1, as 64 hex digits. An s above it is refused
@@ -289,10 +289,6 @@ function checksumAddress(lowercaseHex: string): string {
   return out;
 }
 
-/** A hex address in one case (0x-prefixed or not), which getAddress accepts without a checksum to check. */
-const SINGLE_CASE_ADDRESS = /^(0x)?([0-9a-f]{40}|[0-9A-F]{40})$/;
-/** Any hex address getAddress reads as hex (0x-prefixed or not). */
-const HEX_ADDRESS = /^(0x)?([0-9a-fA-F]{40})$/;
 
 /** True when `signature` is `trader`'s EIP-712 signature over these facts on this channel. */
 export function verifyDeclarationSignature(

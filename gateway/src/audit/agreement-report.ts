@@ -4,7 +4,7 @@
  * with the block it was committed in, and every shared copy still held past
  * its retention (or after the agreement was terminated).
  */
-import { agreementStatus, type AgreementStatus, type DataCategory, type Purpose, type SkippedDocument } from 'customs-ledger-chaincode/domain';
+import { DOCUMENT_KEYS, type IndexKey, agreementStatus, type AgreementStatus, type DataCategory, type Purpose, type SkippedDocument } from 'customs-ledger-chaincode/domain';
 import { createCompositeKey, partialKeyRange, splitCompositeKey } from '../fabric-format/keys';
 import type { BlockSource } from './block-source';
 import { DocumentError, jsonOfBytes, parseAcceptance, parseAccessRequest, parseAgreement, parsePurgeReceipt, parseShareRecord } from './documents';
@@ -93,25 +93,25 @@ export async function agreementReport(
   try {
     await open.replayer.run({ chaincode: options.chaincode ?? DEFAULT_CHAINCODE });
     const state = open.state;
-    const agreementEntry = await state.get(createCompositeKey('agreement', [agreementId]));
+    const agreementEntry = await state.get(createCompositeKey(DOCUMENT_KEYS.agreement, [agreementId]));
     if (!agreementEntry) {
       throw new RangeError(`agreement ${agreementId} is not on the ledger`);
     }
     const agreement = parseAgreement(jsonOfBytes(agreementEntry.value));
     const skipped: Skipped = [];
     const acceptedBy: string[] = [];
-    const range = partialKeyRange('acceptance', [agreementId]);
+    const range = partialKeyRange(DOCUMENT_KEYS.acceptance, [agreementId]);
     for await (const { key, entry } of state.entries({ gte: range.start, lt: range.end })) {
-      const acceptance = documentAt(key, entry.value, parseAcceptance, (a) => createCompositeKey('acceptance', [a.agreementId, a.party]), skipped);
+      const acceptance = documentAt(key, entry.value, parseAcceptance, (a) => createCompositeKey(DOCUMENT_KEYS.acceptance, [a.agreementId, a.party]), skipped);
       if (acceptance) {
         acceptedBy.push(acceptance.party);
       }
     }
     const asOf = (options.asOf ?? new Date()).toISOString();
     const blockOf = async (txId: string): Promise<number | null> => (await state.transactionLocation(txId))?.block ?? null;
-    const shares = await documents(state, 'share-agreement', agreementId, 'share', parseShareRecord, (d) => d.shareId, skipped);
-    const accesses = await documents(state, 'access-agreement', agreementId, 'access', parseAccessRequest, (d) => d.requestId, skipped);
-    const purges = await documents(state, 'purge-agreement', agreementId, 'purge', parsePurgeReceipt, (d) => d.shareId ?? '', skipped);
+    const shares = await documents(state, 'share-agreement' satisfies IndexKey, agreementId, DOCUMENT_KEYS.share, parseShareRecord, (d) => d.shareId, skipped);
+    const accesses = await documents(state, 'access-agreement' satisfies IndexKey, agreementId, DOCUMENT_KEYS.access, parseAccessRequest, (d) => d.requestId, skipped);
+    const purges = await documents(state, 'purge-agreement' satisfies IndexKey, agreementId, DOCUMENT_KEYS.purge, parsePurgeReceipt, (d) => d.shareId ?? '', skipped);
     const purgedAt = new Map(purges.map((p) => [p.shareId ?? '', p.purgedAt]));
     const terminatedAt = agreement.termination?.at;
     const report: AgreementReport = {

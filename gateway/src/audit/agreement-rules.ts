@@ -5,12 +5,13 @@
  * acceptance only by the party it names, in its own transaction, naming its
  * own key's agreement and party, and never withdrawn.
  */
+import { DOCUMENT_KEYS } from 'customs-ledger-chaincode/domain';
 import { parseAcceptance, parseAgreement, parseMember } from './documents';
 import { compositeKey, parseOrReport, readDocument, writesOf, type RuleContext } from './rule-context';
 
 export async function checkMemberWrites(ctx: RuleContext): Promise<void> {
   const creator = ctx.tx.creator.mspId;
-  for (const w of writesOf(ctx.tx, 'member')) {
+  for (const w of writesOf(ctx.tx, DOCUMENT_KEYS.member)) {
     const msp = w.attributes[0] ?? '';
     if (w.value === null || (await ctx.state.get(w.key)) !== undefined) {
       ctx.report('member-registry', `the registration of ${msp} was ${w.value === null ? 'deleted' : 'rewritten'} by ${creator}: no contract changes one`);
@@ -25,7 +26,7 @@ export async function checkMemberWrites(ctx: RuleContext): Promise<void> {
 
 export async function checkAgreementWrites(ctx: RuleContext): Promise<void> {
   const creator = ctx.tx.creator.mspId;
-  for (const w of writesOf(ctx.tx, 'agreement')) {
+  for (const w of writesOf(ctx.tx, DOCUMENT_KEYS.agreement)) {
     const id = w.attributes[0] ?? '';
     const before = await readDocument(ctx, w.key, parseAgreement);
     const after = w.value === null ? undefined : parseOrReport(ctx, w.value, parseAgreement);
@@ -35,7 +36,7 @@ export async function checkAgreementWrites(ctx: RuleContext): Promise<void> {
     }
     if (!before && after) {
       for (const party of after.parties) {
-        if (!(await readDocument(ctx, compositeKey('member', [party]), parseMember))) {
+        if (!(await readDocument(ctx, compositeKey(DOCUMENT_KEYS.member, [party]), parseMember))) {
           ctx.report('agreement-party', `agreement ${id} names ${party}, which is not a registered member of the channel`);
         }
       }
@@ -44,7 +45,7 @@ export async function checkAgreementWrites(ctx: RuleContext): Promise<void> {
       ctx.report('agreement-party', `the parties of agreement ${id} changed after it was proposed`);
     }
   }
-  for (const w of writesOf(ctx.tx, 'acceptance')) {
+  for (const w of writesOf(ctx.tx, DOCUMENT_KEYS.acceptance)) {
     const [agreementId = '', party = ''] = w.attributes;
     if (party !== creator || !ctx.endorsers.has(party)) {
       ctx.report('acceptance-owner', `the acceptance of ${party} for ${agreementId} was written by ${creator} with endorsements of ${[...ctx.endorsers].join(', ') || 'nobody'}`);

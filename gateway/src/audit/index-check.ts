@@ -9,50 +9,41 @@
  * is not one is reported where it was written (rule `document`); the
  * entries that name it are left alone here.
  */
+import { DOCUMENT_KEYS, INDEX_KEYS, type IndexKey } from 'customs-ledger-chaincode/domain';
 import { createCompositeKey, splitCompositeKey } from '../fabric-format/keys';
 import { DocumentError, jsonOfBytes, parseAccessRequest, parseAgreement, parseConsignmentRecord, parsePurgeReceipt, parseShareRecord } from './documents';
 import { finding, type Finding } from './finding';
 import type { ReplayState } from './replay-state';
 import { printable } from './transaction-validation';
 
-/** Index object types, each with the document type its entries name: an entry's attributes after the first are the document's. */
-const INDEXES: Readonly<Record<string, string>> = {
-  'consignment-status': 'consignment',
-  'consignment-office': 'consignment',
-  'consignment-day': 'consignment',
-  'agreement-party': 'agreement',
-  'share-agreement': 'share',
-  'access-agreement': 'access',
-  'purge-agreement': 'purge',
-};
 
 /** The index entries the chaincode writes for a document, or undefined for a key it does not index or bytes that are no document. */
 function entriesFor(objectType: string, bytes: Uint8Array): string[] | undefined {
   const json = jsonOfBytes(bytes);
   switch (objectType) {
-    case 'consignment': {
+    case DOCUMENT_KEYS.consignment: {
       const r = parseConsignmentRecord(json);
       return [
-        createCompositeKey('consignment-status', [r.status, r.ucr]),
-        createCompositeKey('consignment-office', [r.office, r.ucr]),
-        createCompositeKey('consignment-day', [r.lodgedAt.slice(0, 10), r.ucr]),
+        createCompositeKey('consignment-status' satisfies IndexKey, [r.status, r.ucr]),
+        createCompositeKey('consignment-office' satisfies IndexKey, [r.office, r.ucr]),
+        createCompositeKey('consignment-day' satisfies IndexKey, [r.lodgedAt.slice(0, 10), r.ucr]),
       ];
     }
-    case 'agreement': {
+    case DOCUMENT_KEYS.agreement: {
       const a = parseAgreement(json);
-      return a.parties.map((p) => createCompositeKey('agreement-party', [p, a.id]));
+      return a.parties.map((p) => createCompositeKey('agreement-party' satisfies IndexKey, [p, a.id]));
     }
-    case 'share': {
+    case DOCUMENT_KEYS.share: {
       const s = parseShareRecord(json);
-      return [createCompositeKey('share-agreement', [s.agreementId, s.ucr, s.shareId])];
+      return [createCompositeKey('share-agreement' satisfies IndexKey, [s.agreementId, s.ucr, s.shareId])];
     }
-    case 'access': {
+    case DOCUMENT_KEYS.access: {
       const a = parseAccessRequest(json);
-      return a.agreementIds.map((id) => createCompositeKey('access-agreement', [id, a.ucr, a.requestId]));
+      return a.agreementIds.map((id) => createCompositeKey('access-agreement' satisfies IndexKey, [id, a.ucr, a.requestId]));
     }
-    case 'purge': {
+    case DOCUMENT_KEYS.purge: {
       const p = parsePurgeReceipt(json);
-      return p.agreementId === null || p.shareId === null ? [] : [createCompositeKey('purge-agreement', [p.agreementId, p.ucr, p.shareId])];
+      return p.agreementId === null || p.shareId === null ? [] : [createCompositeKey('purge-agreement' satisfies IndexKey, [p.agreementId, p.ucr, p.shareId])];
     }
     default:
       return undefined;
@@ -71,7 +62,7 @@ export async function checkIndexes(state: ReplayState): Promise<Finding[]> {
     if (objectType === null) {
       continue;
     }
-    if (INDEXES[objectType]) {
+    if ((INDEX_KEYS as Readonly<Record<string, string>>)[objectType]) {
       present.push({ key, objectType, attributes });
       continue;
     }
@@ -97,7 +88,7 @@ export async function checkIndexes(state: ReplayState): Promise<Finding[]> {
     if (expected.delete(key)) {
       continue;
     }
-    const target = createCompositeKey(INDEXES[objectType]!, attributes.slice(1));
+    const target = createCompositeKey((INDEX_KEYS as Readonly<Record<string, string>>)[objectType]!, attributes.slice(1));
     if (malformed.has(target)) {
       continue;
     }

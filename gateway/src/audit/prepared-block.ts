@@ -7,6 +7,7 @@
  * depends on the replayed state or the channel's trust, so blocks can be
  * prepared in any order; the replay uses them in block order.
  */
+import { DOCUMENT_KEYS } from 'customs-ledger-chaincode/domain';
 import { common } from '@hyperledger/fabric-protos';
 import { blockHeaderBytes } from '../fabric-format/block';
 import { readBlock, readEnvelope, type ReadBlock, type ReadTransaction } from '../fabric-format/block-reader';
@@ -87,7 +88,7 @@ export function prepareBlock(position: number, bytes: Uint8Array, preparation: P
     endorsements.push(
       tx.endorsements.map((e) => batch.p256.push({ certificatePem: e.certificatePem, message: [tx.proposalResponsePayload, e.endorser], signature: e.signature }) - 1),
     );
-    for (const w of writesOf(tx, 'consignment')) {
+    for (const w of writesOf(tx, DOCUMENT_KEYS.consignment)) {
       const parsed = w.value === null ? undefined : parseBytes(w.value, parseConsignmentRecord);
       const check = parsed && 'value' in parsed ? traderCheckOf(tx.channelId, parsed.value) : undefined;
       const key = check && traderCheckKey(check);

@@ -3,12 +3,12 @@
  * retention has run out or its agreement was terminated; an originator
  * purges its own declaration only after the customs retention minimum.
  */
-import { CUSTOMS_RETENTION_YEARS, addYears } from 'customs-ledger-chaincode/domain';
+import { DOCUMENT_KEYS, CUSTOMS_RETENTION_YEARS, addYears } from 'customs-ledger-chaincode/domain';
 import { parseConsignmentRecord, parsePurgeReceipt, parseShareRecord } from './documents';
 import { agreementAt, compositeKey, parseOrReport, readDocument, writesOf, type RuleContext } from './rule-context';
 
 export async function checkPurgeWrites(ctx: RuleContext): Promise<void> {
-  for (const w of writesOf(ctx.tx, 'purge')) {
+  for (const w of writesOf(ctx.tx, DOCUMENT_KEYS.purge)) {
     const where = `purge ${w.attributes.join('/')}`;
     if (w.value === null) {
       ctx.report('purge-holder', `${where}: a purge receipt was deleted`);
@@ -25,7 +25,7 @@ export async function checkPurgeWrites(ctx: RuleContext): Promise<void> {
       ctx.report('purge-retention', `${where} says ${receipt.purgedAt}, the transaction time is ${ctx.at}`);
     }
     if (receipt.shareId === null) {
-      const record = await readDocument(ctx, compositeKey('consignment', [receipt.ucr]), parseConsignmentRecord);
+      const record = await readDocument(ctx, compositeKey(DOCUMENT_KEYS.consignment, [receipt.ucr]), parseConsignmentRecord);
       if (!record || record.originator !== receipt.holder) {
         ctx.report('purge-holder', `${where}: ${receipt.holder} purged a declaration it did not lodge`);
       } else if (ctx.at < addYears(record.lodgedAt, CUSTOMS_RETENTION_YEARS)) {
@@ -33,7 +33,7 @@ export async function checkPurgeWrites(ctx: RuleContext): Promise<void> {
       }
       continue;
     }
-    const share = await readDocument(ctx, compositeKey('share', [receipt.ucr, receipt.shareId]), parseShareRecord);
+    const share = await readDocument(ctx, compositeKey(DOCUMENT_KEYS.share, [receipt.ucr, receipt.shareId]), parseShareRecord);
     if (!share) {
       ctx.report('purge-holder', `${where} names share ${receipt.shareId}, which does not exist`);
       continue;

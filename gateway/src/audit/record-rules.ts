@@ -4,17 +4,17 @@
  * the originator's peer, the lodged facts never change, and a trader's
  * EIP-712 signature, when there is one, is valid on this channel.
  */
-import type { ConsignmentRecord } from 'customs-ledger-chaincode/domain';
+import { DOCUMENT_KEYS, type ConsignmentRecord, type IndexKey } from 'customs-ledger-chaincode/domain';
 import { parseConsignmentRecord } from './documents';
 import { compositeKey, parseOrReport, readDocument, writesOf, type RuleContext } from './rule-context';
 import { traderCheckOf } from './signature-checks';
 
-const INDEXES = ['consignment-status', 'consignment-office', 'consignment-day'];
+const INDEXES: readonly IndexKey[] = ['consignment-status', 'consignment-office', 'consignment-day'];
 
 export async function checkRecordWrites(ctx: RuleContext): Promise<void> {
   const owners = new Map<string, string>();
   // indexed loops: a for-of across an await keeps an iterator and a result object per step
-  const records = writesOf(ctx.tx, 'consignment');
+  const records = writesOf(ctx.tx, DOCUMENT_KEYS.consignment);
   for (let i = 0; i < records.length; i++) {
     const w = records[i]!;
     const ucr = w.attributes[0] ?? '';
@@ -49,7 +49,7 @@ export async function checkRecordWrites(ctx: RuleContext): Promise<void> {
     for (let i = 0; i < writes.length; i++) {
       const w = writes[i]!;
       const ucr = w.attributes.at(-1) ?? '';
-      const owner = owners.get(ucr) ?? (await readDocument(ctx, compositeKey('consignment', [ucr]), parseConsignmentRecord))?.originator;
+      const owner = owners.get(ucr) ?? (await readDocument(ctx, compositeKey(DOCUMENT_KEYS.consignment, [ucr]), parseConsignmentRecord))?.originator;
       if (owner === undefined) {
         ctx.report('record-write', `index ${index} names ${ucr}, which has no record`);
       } else {

@@ -16,14 +16,13 @@
  * apart under its name, so its MVCC checks compare with its own writes.
  */
 import { Level } from 'level';
-import { canonicalJson } from 'customs-ledger-chaincode/domain';
+import { canonicalJson, hex64Schema } from 'customs-ledger-chaincode/domain';
 import { z } from 'zod';
 import type { Finding } from './finding';
+import { compareKeys } from '../fabric-format/keys';
+import type { Version } from '../fabric-format/rwset';
 
-export interface Version {
-  block: number;
-  tx: number;
-}
+export type { Version };
 
 export interface StateValue {
   value: Uint8Array;
@@ -48,8 +47,8 @@ export interface ReplayPosition {
 
 const positionSchema = z.strictObject({
   next: z.number().int().min(0),
-  previousHash: z.string().regex(/^([0-9a-f]{64})?$/),
-  genesisHash: z.string().regex(/^([0-9a-f]{64})?$/),
+  previousHash: hex64Schema.or(z.literal('')),
+  genesisHash: hex64Schema.or(z.literal('')),
   channelId: z.string(),
 });
 
@@ -107,10 +106,7 @@ function decodeHash(b: Uint8Array): PrivateHash {
   return { version: { block: buf.readUInt32BE(0), tx: buf.readUInt32BE(4) }, valueHash: buf.subarray(8) };
 }
 
-/** Key order of LevelDB and of Fabric's state database: UTF-8 bytes. */
-export function compareKeys(a: string, b: string): number {
-  return a === b ? 0 : Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
+export { compareKeys };
 
 export const privateHashId = (collection: string, keyHashHex: string): string => `${collection}\u0000${keyHashHex}`;
 

@@ -1,5 +1,5 @@
 /** What every ledger rule sees of one transaction: its writes, who endorsed it, the state before it, and where to report. */
-import { agreementStatus, type Agreement, type AgreementStatus } from 'customs-ledger-chaincode/domain';
+import { DOCUMENT_KEYS, agreementStatus, type Agreement, type AgreementStatus } from 'customs-ledger-chaincode/domain';
 import type { DecodedTransaction } from '../fabric-format/decoded';
 import { createCompositeKey, partialKeyRange, splitCompositeKey } from '../fabric-format/keys';
 import { DocumentError, jsonOfBytes, parseAcceptance, parseAgreement } from './documents';
@@ -110,11 +110,11 @@ export interface AgreementAt {
 
 /** An agreement and its status at the transaction's time, from the replayed agreement and acceptance keys. */
 export async function agreementAt(ctx: RuleContext, agreementId: string): Promise<AgreementAt | undefined> {
-  const agreement = await readDocument(ctx, createCompositeKey('agreement', [agreementId]), parseAgreement);
+  const agreement = await readDocument(ctx, createCompositeKey(DOCUMENT_KEYS.agreement, [agreementId]), parseAgreement);
   if (!agreement) {
     return undefined;
   }
-  const { start, end } = partialKeyRange('acceptance', [agreementId]);
+  const { start, end } = partialKeyRange(DOCUMENT_KEYS.acceptance, [agreementId]);
   const acceptedBy: string[] = [];
   for (const { entry } of await ctx.state.range(start, end)) {
     const acceptance = parseOrReport(ctx, entry.value, parseAcceptance);

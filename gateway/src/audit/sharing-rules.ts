@@ -5,13 +5,12 @@
  * written into the recipient's implicit collection is endorsed by the
  * recipient's peer (and the release by the sharer's).
  */
-import { addDays, fieldsOfCategories } from 'customs-ledger-chaincode/domain';
+import { DOCUMENT_KEYS, addDays, fieldsOfCategories, implicitCollection } from 'customs-ledger-chaincode/domain';
 import { parseConsignmentRecord, parseShareRecord } from './documents';
 import { agreementAt, compositeKey, parseOrReport, readDocument, writesOf, type RuleContext } from './rule-context';
-import { IMPLICIT_PREFIX } from './transaction-validation';
 
 export async function checkShareWrites(ctx: RuleContext): Promise<void> {
-  for (const w of writesOf(ctx.tx, 'share')) {
+  for (const w of writesOf(ctx.tx, DOCUMENT_KEYS.share)) {
     const where = `share ${w.attributes.join('/')}`;
     const known = ctx.state.peek(w.key);
     if (known === undefined ? await ctx.state.get(w.key) : known) {
@@ -30,7 +29,7 @@ export async function checkShareWrites(ctx: RuleContext): Promise<void> {
     if (share.sharedAt !== ctx.at) {
       ctx.report('share-record', `${where} says it was shared at ${share.sharedAt}, the transaction time is ${ctx.at}`);
     }
-    const record = await readDocument(ctx, compositeKey('consignment', [share.ucr]), parseConsignmentRecord);
+    const record = await readDocument(ctx, compositeKey(DOCUMENT_KEYS.consignment, [share.ucr]), parseConsignmentRecord);
     if (!record) {
       ctx.report('share-record', `${where} shares ${share.ucr}, which has no record`);
     } else if (share.onward !== (share.from !== record.originator)) {
@@ -66,9 +65,9 @@ export async function checkShareWrites(ctx: RuleContext): Promise<void> {
     if (share.from !== ctx.tx.creator.mspId) {
       ctx.report('share-parties', `${where} claims to come from ${share.from}, but ${ctx.tx.creator.mspId} made it`);
     }
-    const copy = ctx.tx.rwset.collections.find((c) => c.collection === `${IMPLICIT_PREFIX}${share.to}` && c.hashedWrites.some((h) => !h.isDelete));
+    const copy = ctx.tx.rwset.collections.find((c) => c.collection === implicitCollection(share.to) && c.hashedWrites.some((h) => !h.isDelete));
     if (!copy) {
-      ctx.report('share-endorsement', `${where} wrote no copy into the recipient's collection ${IMPLICIT_PREFIX}${share.to}`);
+      ctx.report('share-endorsement', `${where} wrote no copy into the recipient's collection ${implicitCollection(share.to)}`);
     }
     if (!ctx.endorsers.has(share.to)) {
       ctx.report('share-endorsement', `${where} into ${share.to}'s collection was not endorsed by ${share.to}`);
@@ -77,7 +76,7 @@ export async function checkShareWrites(ctx: RuleContext): Promise<void> {
       ctx.report('share-endorsement', `${where} was not endorsed by the sharer ${share.from}`);
     }
     const foreign = ctx.tx.rwset.collections.filter(
-      (c) => c.hashedWrites.length > 0 && c.collection !== `${IMPLICIT_PREFIX}${share.to}`,
+      (c) => c.hashedWrites.length > 0 && c.collection !== implicitCollection(share.to),
     );
     if (foreign.length > 0) {
       ctx.report('share-endorsement', `${where} also wrote into ${foreign.map((c) => c.collection).join(', ')}`);

@@ -16,7 +16,7 @@
  * their writes into an organisation's implicit collection that
  * organisation's peer.
  */
-import { keyLabel } from 'customs-ledger-chaincode/domain';
+import { implicitCollectionOwner, keyLabel } from 'customs-ledger-chaincode/domain';
 import { common } from '@hyperledger/fabric-protos';
 import type { ValidationCode } from '../ledger/backend';
 import type { DecodedTransaction, NamespaceRwset } from '../fabric-format/decoded';
@@ -46,8 +46,6 @@ export interface SignatureVerdicts {
   endorsements: readonly boolean[];
 }
 
-export const IMPLICIT_PREFIX = '_implicit_org_';
-
 /** The namespaces of Fabric's lifecycle system chaincodes. */
 export const LIFECYCLE_NAMESPACES: ReadonlySet<string> = new Set(['_lifecycle', 'lscc']);
 
@@ -56,8 +54,7 @@ export const isLifecycleTransaction = (tx: Pick<DecodedTransaction, 'chaincode'>
 /** Where the replayed state keeps a namespace: the audited chaincode's is the default (undefined). */
 export const stateNamespace = (namespace: string, chaincode: string): string | undefined => (namespace === chaincode ? undefined : namespace);
 
-export const implicitOwner = (collection: string): string | undefined =>
-  collection.startsWith(IMPLICIT_PREFIX) ? collection.slice(IMPLICIT_PREFIX.length) : undefined;
+export const implicitOwner = implicitCollectionOwner;
 
 function sameVersion(a: Version | null | undefined, b: Version | null): boolean {
   const x = a ?? null;

@@ -37,5 +37,5 @@ export function isCompositeKey(key: string): boolean {
 
 /** Compares keys by their UTF-8 bytes, the order LevelDB and Fabric's state databases use. */
 export function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return a === b ? 0 : Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }

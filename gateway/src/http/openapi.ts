@@ -5,7 +5,7 @@
  * from what is accepted; a test checks its paths against the router.
  */
 import { z } from 'zod';
-import type { Role } from '../service/roles';
+import { ROLES, type Role } from '../service/roles';
 import {
   accessBody,
   agreementListQuery,
@@ -42,7 +42,7 @@ interface Operation {
   errors?: number[];
 }
 
-const ANY = ['admin', 'officer', 'auditor'] as const;
+const ANY = ROLES;
 
 const OPERATIONS: readonly Operation[] = [
   { method: 'post', path: '/agreements', summary: 'Propose a data-sharing agreement (the proposal is the proposer\'s acceptance)', tag: 'agreements', roles: ['admin'], body: agreementProposalBody, success: [201, 'the agreement'], errors: [409] },

@@ -10,6 +10,9 @@ import {
   RECORD_STATUSES,
   agreementIdSchema,
   agreementProposalSchema,
+  traderAddressSchema,
+  traderSignatureSchema,
+  transactionIdSchema,
   categorySchema,
   declarationSchema,
   hex64Schema,
@@ -39,7 +42,7 @@ export const shareParams = z.strictObject({
   shareId: z.string().regex(/^[0-9a-zA-Z_-]{1,128}$/, 'must be a share id (the sharing transaction id)'),
 });
 export const blockParams = z.strictObject({ n: wholeNumber });
-export const transactionParams = z.strictObject({ txId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a transaction id: 64 lowercase hex digits') });
+export const transactionParams = z.strictObject({ txId: transactionIdSchema });
 
 // ---- agreements ---------------------------------------------------------------
 
@@ -55,8 +58,8 @@ export const agreementListQuery = z.strictObject({
 // ---- consignments -------------------------------------------------------------
 
 const traderSchema = z.strictObject({
-  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte hex address such as 0x52908400098527886E0F7030069857D2E4169EE7'),
-  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, 'must be a 65-byte hex signature'),
+  address: traderAddressSchema,
+  signature: traderSignatureSchema,
 });
 
 /** What `customs-ledger trader sign` writes, lodged as it is: the trader's address and signature beside the facts it signed. */
@@ -154,7 +157,7 @@ export const possessionBody = z
 /** A trader's signed request for its record's inclusion proof (EIP-712 InclusionProofRequest {ucr, authority, signedAt}). */
 export const proofRequestBody = z.strictObject({
   signedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. 2026-03-02T09:00:00Z' }),
-  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, 'must be a 65-byte 0x-hex signature'),
+  signature: traderSignatureSchema,
 });
 
 export const discloseBody = z.strictObject({ ucr: ucrSchema, fields: disclosedFields });

@@ -16,6 +16,7 @@ import {
   splitDeclaration,
   type ConsignmentRecord,
   type Declaration,
+  type Lodgement,
   type Salts,
 } from 'customs-ledger-chaincode/domain';
 import { z } from 'zod';
@@ -86,7 +87,7 @@ export class LodgementService {
     const salts = input.salts ?? randomSalts();
     const commitment = commitDeclaration(input.declaration, salts);
     const { publicPart, privatePart } = splitDeclaration(input.declaration);
-    const lodgement = {
+    const lodgement: Lodgement = {
       ...publicPart,
       declarationHash: commitment.declarationHash,
       fieldRoot: commitment.fieldRoot,

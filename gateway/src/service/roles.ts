@@ -1,3 +1,2 @@
 /** The roles a gateway caller may hold; each acts through the wallet identity of the same role. */
-export const ROLES = ['admin', 'auditor', 'officer'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from 'customs-ledger-chaincode/domain';

@@ -9,7 +9,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { parseJsonText, parseWith } from 'customs-ledger-chaincode/domain';
+import { hex64Schema, parseJsonText, parseWith } from 'customs-ledger-chaincode/domain';
 import { ROLES, type Role } from './roles';
 
 export interface TokenHolder {
@@ -37,7 +37,7 @@ const fileSchema = z.strictObject({
       z.strictObject({
         label: z.string().min(1).max(128),
         role: z.enum(ROLES),
-        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        sha256: hex64Schema,
       }),
     )
     .min(1),

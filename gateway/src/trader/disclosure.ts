@@ -15,6 +15,7 @@ import {
   type ConsignmentRecord,
   type DeclarationField,
   type FieldProof,
+  hex64Schema,
 } from 'customs-ledger-chaincode/domain';
 import { z } from 'zod';
 import type { RecordSource } from './record-source';
@@ -85,19 +86,19 @@ export async function verifyDisclosure(pkg: DisclosurePackage, source: RecordSou
   return checkDisclosure(pkg, record);
 }
 
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+
 const packageSchema = z.strictObject({
   ucr: z.string(),
-  fieldRoot: hex64,
+  fieldRoot: hex64Schema,
   fields: z.array(
     z.strictObject({
       field: z.enum(DECLARATION_FIELDS as [DeclarationField, ...DeclarationField[]]),
       value: z.unknown(),
-      salt: hex64,
+      salt: hex64Schema,
       proof: z.strictObject({
         field: z.enum(DECLARATION_FIELDS as [DeclarationField, ...DeclarationField[]]),
         index: z.number().int().min(0),
-        steps: z.array(z.strictObject({ side: z.enum(['left', 'right']), hash: hex64 })),
+        steps: z.array(z.strictObject({ side: z.enum(['left', 'right']), hash: hex64Schema })),
       }),
     }),
   ),

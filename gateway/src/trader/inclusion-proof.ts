@@ -7,7 +7,7 @@
  * trust (for instance two authorities' gateways).
  */
 import type { Wallet } from 'ethers';
-import { proofRequestTypedData } from 'customs-ledger-chaincode/domain';
+import { DOCUMENT_KEYS, proofRequestTypedData } from 'customs-ledger-chaincode/domain';
 import { createCompositeKey } from '../fabric-format/keys';
 import { blockDataHash, blockHeaderHash } from '../fabric-format/block';
 import { readBlock, readEnvelope } from '../fabric-format/block-reader';
@@ -102,7 +102,7 @@ export function verifyInclusionProof(proof: InclusionProof, expect: { declaratio
     if (tx.transactionId !== proof.txId) {
       problems.push(`envelope ${proof.block.txIndex} is transaction ${tx.transactionId}, not ${proof.txId}`);
     }
-    const write = tx.rwset.writes.find((w) => w.key === createCompositeKey('consignment', [proof.ucr]));
+    const write = tx.rwset.writes.find((w) => w.key === createCompositeKey(DOCUMENT_KEYS.consignment, [proof.ucr]));
     if (!write || write.value === null) {
       problems.push(`transaction ${proof.txId} does not write record ${proof.ucr}`);
     } else {

@@ -5,8 +5,8 @@
  */
 import type { ConsignmentRecord } from 'customs-ledger-chaincode/domain';
 import type { LedgerBackend, WalletIdentity } from '../ledger/backend';
-import { z } from 'zod';
-import { parseWith } from 'customs-ledger-chaincode/domain';
+import { type z } from 'zod';
+import { consignmentRecordSchema, parseWith } from 'customs-ledger-chaincode/domain';
 import { parseConsignmentRecord } from '../audit/documents';
 
 export interface LedgerTransactionStatus {
@@ -40,19 +40,18 @@ export function commitmentOf(record: ConsignmentRecord): RecordCommitment {
   };
 }
 
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
-const commitmentSchema = z.object({
-  ucr: z.string(),
-  declarationHash: hex64,
-  declarationVersion: z.number().int().min(1),
-  fieldHashes: z.record(z.string(), hex64),
-  fieldRoot: hex64,
-  lodgeTxId: z.string().min(1),
-  lodgedAt: z.string(),
-  originator: z.string(),
-  trader: z.string().nullable(),
-  traderSignature: z.string().nullable(),
-});
+const commitmentSchema = consignmentRecordSchema.pick({
+  ucr: true,
+  declarationHash: true,
+  declarationVersion: true,
+  fieldHashes: true,
+  fieldRoot: true,
+  lodgeTxId: true,
+  lodgedAt: true,
+  originator: true,
+  trader: true,
+  traderSignature: true,
+}) satisfies z.ZodType<RecordCommitment>;
 
 /**
  * What a caller without a token shows to learn a record's commitments: the
@@ -126,7 +125,7 @@ export const recordSources = {
         // a token reads any record's commitments; without one, the caller shows what it holds
         const path = `/commitments/${encodeURIComponent(ucr)}`;
         const body = options.token !== undefined || possession === undefined ? await get(path) : await get(path, possession);
-        return body === undefined ? undefined : (parseWith(commitmentSchema, body, 'commitment') as RecordCommitment);
+        return body === undefined ? undefined : parseWith(commitmentSchema, body, 'commitment');
       },
       async transactionStatus(txId) {
         const body = await get(`/transactions/${encodeURIComponent(txId)}`);

@@ -1,5 +1,5 @@
 /** /agreements: propose, accept, suspend, resume, terminate (admins); list, get, activity (any role). */
-import { parseAgreementProposal } from 'customs-ledger-chaincode/domain';
+import { ROLES, parseAgreementProposal } from 'customs-ledger-chaincode/domain';
 import type { Services } from '../../service/services';
 import type { AgreementAction } from '../../service/agreement-service';
 import type { ApiRouter } from '../api-router';
@@ -7,7 +7,7 @@ import { callerOf } from '../caller';
 import { parseInput } from '../input';
 import { agreementListQuery, agreementParams, agreementProposalBody, emptyBody, reasonBody } from '../schemas';
 
-const ANY = ['admin', 'officer', 'auditor'] as const;
+const ANY = ROLES;
 const ADMIN = ['admin'] as const;
 
 export function agreementRoutes(api: ApiRouter, { agreements }: Services): void {

@@ -4,14 +4,14 @@
  * see private fields).
  */
 import type { z } from 'zod';
-import { LedgerRuleError } from 'customs-ledger-chaincode/domain';
+import { LedgerRuleError, ROLES } from 'customs-ledger-chaincode/domain';
 import type { Services } from '../../service/services';
 import type { ApiRouter } from '../api-router';
 import { callerOf } from '../caller';
 import { parseInput } from '../input';
 import { accessBody, emptyBody, listQuery, lodgeBody, shareBody, shareParams, signedFileBody, statusBody, ucrParams } from '../schemas';
 
-const ANY = ['admin', 'officer', 'auditor'] as const;
+const ANY = ROLES;
 const OFFICER = ['officer'] as const;
 
 export function consignmentRoutes(api: ApiRouter, { consignments, lodgements, sharing }: Services): void {

@@ -4,6 +4,7 @@
  * status and never another record. Inclusion proofs hold whole blocks, so
  * they need a token or the record's trader's signature.
  */
+import { ROLES } from 'customs-ledger-chaincode/domain';
 import type { Services } from '../../service/services';
 import type { ApiRouter } from '../api-router';
 import { parseInput } from '../input';
@@ -20,7 +21,7 @@ export function verificationRoutes(api: ApiRouter, { verification }: Services): 
     res.json(await verification.transaction(txId));
   });
 
-  api.get('/commitments/:ucr', ['admin', 'officer', 'auditor'], async (req, res) => {
+  api.get('/commitments/:ucr', ROLES, async (req, res) => {
     const { ucr } = parseInput(ucrParams, req.params);
     res.json(await verification.commitment(ucr));
   });
@@ -31,7 +32,7 @@ export function verificationRoutes(api: ApiRouter, { verification }: Services): 
   });
 
   // The proof holds the whole block, other records' public parts among it: a token holder's, or the record's trader's.
-  api.get('/proofs/inclusion/:ucr', ['admin', 'officer', 'auditor'], async (req, res) => {
+  api.get('/proofs/inclusion/:ucr', ROLES, async (req, res) => {
     const { ucr } = parseInput(ucrParams, req.params);
     res.json(await verification.inclusionProof(ucr));
   });

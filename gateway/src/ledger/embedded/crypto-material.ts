@@ -16,8 +16,8 @@ import {
   type NodeOu,
 } from '../../identity/pki';
 
-export const USER_ROLES = ['officer', 'admin', 'auditor'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
+export { ROLES as USER_ROLES, type Role as UserRole } from 'customs-ledger-chaincode/domain';
+import { ROLES as USER_ROLES, type Role as UserRole } from 'customs-ledger-chaincode/domain';
 
 export interface OrganisationMaterial {
   mspId: string;

@@ -11,6 +11,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
+import { implicitCollectionOwner } from 'customs-ledger-chaincode/domain';
 import { common } from '@hyperledger/fabric-protos';
 import type { ValidationCode } from '../backend';
 import { buildProposalResponsePayload, endorse, type EndorsementBytes } from '../../fabric-format/envelope';
@@ -57,8 +58,7 @@ export interface CommittedBlockEvent {
 
 export class EndorsementRefused extends Error {}
 
-const implicitOwner = (collection: string): string | undefined =>
-  collection.startsWith('_implicit_org_') ? collection.slice('_implicit_org_'.length) : undefined;
+const implicitOwner = implicitCollectionOwner;
 
 interface PendingState {
   entry: StateEntry | null;
