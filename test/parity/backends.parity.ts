@@ -10,7 +10,7 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { decodeRuleError, fieldsOfCategories, type RecordView, type ShareRecord } from 'customs-ledger-chaincode/domain';
+import { fieldsOfCategories, type RecordView, type ShareRecord } from 'customs-ledger-chaincode/domain';
 import { blockSources, replay } from 'customs-ledger-gateway/dist/audit';
 import { LedgerError, type SubmitResult } from 'customs-ledger-gateway/dist/ledger';
 import { blockHeaderHash } from 'customs-ledger-gateway/dist/fabric-format/block';
@@ -33,7 +33,7 @@ function outcomeOf(err: unknown): string {
   if (err.details.validationCode) {
     return `${err.stage}:${err.details.validationCode}`;
   }
-  const coded = err.details.chaincodeMessage ? decodeRuleError(err.details.chaincodeMessage) : undefined;
+  const coded = err.refusal;
   return coded ? `${err.stage}:${coded.code}` : `${err.stage}:${err.message}`;
 }
 

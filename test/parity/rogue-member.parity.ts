@@ -16,7 +16,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contracts } from 'customs-ledger-chaincode';
-import { canonicalJson, decodeRuleError, type RecordView, type ShareRecord } from 'customs-ledger-chaincode/domain';
+import { canonicalJson, type RecordView, type ShareRecord } from 'customs-ledger-chaincode/domain';
 import { blockSources, replay, type Finding } from 'customs-ledger-gateway/dist/audit';
 import { backends, EmbeddedNetwork, LedgerError, type ContractName, type LedgerBackend } from 'customs-ledger-gateway/dist/ledger';
 import { lodgeOn, makeLodgement, sampleDeclaration, type Lodgement } from '../support/fixtures';
@@ -313,7 +313,7 @@ for (const backendName of ['embedded', 'fabric'] as const) {
         // A read of it alone is a coded refusal, not a failure.
         await assert.rejects(
           t!.peer[msp]!.evaluate({ identity: t!.wallet[msp]!.officer, contract: 'consignment', fn: 'Get', args: [ucr] }),
-          (err: unknown) => err instanceof LedgerError && decodeRuleError(err.details.chaincodeMessage ?? '')?.code === 'MALFORMED_DOCUMENT',
+          (err: unknown) => err instanceof LedgerError && err.refusal?.code === 'MALFORMED_DOCUMENT',
         );
         // The acceptance naming BE counts for nobody: the agreement waits for NL again.
         const agreement = (await ask(msp, 'admin', 'agreement', 'Get', [agreementId])) as { acceptedBy: string[]; status: string };

@@ -7,17 +7,7 @@
  * commits whose confirmation times out (the transaction is committed).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  LedgerError,
-  type BlockInfo,
-  type ContractEvent,
-  type LedgerBackend,
-  type SubmitRequest,
-  type SubmitResult,
-  type TransactionRequest,
-  type TransactionStatus,
-  type ValidationCode,
-} from 'customs-ledger-gateway/dist/ledger/backend';
+import { type BlockInfo, CommitError, type ContractEvent, EndorseError, EvaluateError, type LedgerBackend, type SubmitRequest, type SubmitResult, type TransactionRequest, type TransactionStatus, type ValidationCode } from 'customs-ledger-gateway/dist/ledger/backend';
 import type { CommittedTx, MemoryLedger } from './memory-ledger';
 
 type Fault = { kind: 'conflict'; code: ValidationCode } | { kind: 'timeout' };
@@ -67,20 +57,20 @@ export class MemoryBackend implements LedgerBackend {
     const fault = this.faults.take(fn);
     if (fault?.kind === 'conflict') {
       const txId = createHash('sha256').update(randomUUID()).digest('hex');
-      throw new LedgerError('commit', `transaction ${txId} was invalidated: ${fault.code}`, txId, { validationCode: fault.code });
+      throw new CommitError(`transaction ${txId} was invalidated: ${fault.code}`, txId, { validationCode: fault.code });
     }
     let result;
     try {
       result = await this.ledger.submit(fn, this.callOptions(request, request.endorsingOrgs ?? [this.mspId]));
     } catch (err) {
-      throw new LedgerError('endorse', (err as Error).message, undefined, { cause: err });
+      throw new EndorseError((err as Error).message, undefined, { cause: err });
     }
     if (!result.ok) {
-      throw new LedgerError('endorse', `chaincode refused ${fn}`, result.txId, { chaincodeMessage: result.message });
+      throw new EndorseError(`chaincode refused ${fn}`, result.txId, { chaincodeMessage: result.message });
     }
     const committed = this.ledger.committed.find((tx) => tx.txId === result.txId);
     if (fault?.kind === 'timeout') {
-      throw new LedgerError('commit', `timed out waiting for transaction ${result.txId} to commit`, result.txId);
+      throw new CommitError(`timed out waiting for transaction ${result.txId} to commit`, result.txId);
     }
     return {
       transactionId: result.txId,
@@ -93,7 +83,7 @@ export class MemoryBackend implements LedgerBackend {
     const fn = `${request.contract}:${request.fn}`;
     const result = await this.ledger.evaluate(fn, this.callOptions(request, [this.mspId]));
     if (!result.ok) {
-      throw new LedgerError('evaluate', `chaincode refused ${fn}`, result.txId, { chaincodeMessage: result.message });
+      throw new EvaluateError(`chaincode refused ${fn}`, result.txId, { chaincodeMessage: result.message });
     }
     return Buffer.from(result.payload, 'utf8');
   }
@@ -114,7 +104,7 @@ export class MemoryBackend implements LedgerBackend {
   blockInfo(blockNumber: number): Promise<BlockInfo> {
     const height = this.ledger.committed.length + 1;
     if (!Number.isSafeInteger(blockNumber) || blockNumber < 0 || blockNumber >= height) {
-      return Promise.reject(new LedgerError('evaluate', `no block ${blockNumber}`, undefined));
+      return Promise.reject(new EvaluateError(`no block ${blockNumber}`, undefined));
     }
     let previousHash = '';
     let info: BlockInfo | undefined;

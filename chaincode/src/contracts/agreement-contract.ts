@@ -4,7 +4,8 @@
  * other party in its own transaction under its own key-level policy, then
  * suspended, resumed or terminated by any party.
  */
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { CodedContract } from './coded-contract';
 import {
   AGREEMENT_STATUSES,
   LedgerRuleError,
@@ -38,7 +39,7 @@ const statusFilter = z.union([z.literal(''), z.enum(AGREEMENT_STATUSES)]);
 const partyFilter = z.union([z.literal(''), mspIdSchema]);
 
 @Info({ title: 'AgreementContract', description: 'Data-sharing agreements between member customs authorities' })
-export class AgreementContract extends Contract {
+export class AgreementContract extends CodedContract {
   constructor() {
     super('agreement');
   }

@@ -4,7 +4,8 @@
  * access request and purge of their private data, each left on the public
  * ledger as a fact an auditor can list without seeing the data.
  */
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { CodedContract } from './coded-contract';
 import { z } from 'zod';
 import {
   CUSTOMS_RETENTION_YEARS,
@@ -132,7 +133,7 @@ const statusValue = z.enum(RECORD_STATUSES);
 const shareIdSchema = z.string().regex(/^[0-9a-zA-Z_-]{1,128}$/, 'must be a transaction id');
 
 @Info({ title: 'ConsignmentContract', description: 'Hashed consignment records with private fields and their sharing' })
-export class ConsignmentContract extends Contract {
+export class ConsignmentContract extends CodedContract {
   constructor() {
     super('consignment');
   }

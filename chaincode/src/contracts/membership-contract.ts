@@ -8,13 +8,14 @@
  * carries no key-level policy: no member can remove or rewrite another's
  * entry, nor its own, alone. Agreements name registered members only.
  */
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { CodedContract } from './coded-contract';
 import { canonicalJson, type Member } from '../domain';
 import { MEMBER, asMember, memberOf } from './agreements';
 import { SkippedDocuments, collect, emit, key, requireRole, txTime, writeState } from './support';
 
 @Info({ title: 'MembershipContract', description: 'The member authorities of the channel' })
-export class MembershipContract extends Contract {
+export class MembershipContract extends CodedContract {
   constructor() {
     super('membership');
   }

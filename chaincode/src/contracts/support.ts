@@ -152,7 +152,7 @@ export class SkippedDocuments {
       return await read();
     } catch (err) {
       if (err instanceof LedgerRuleError && err.code === 'MALFORMED_DOCUMENT') {
-        this.entries.push({ key: String(err.details.key), reason: err.reason });
+        this.entries.push({ key: String(err.details.key), reason: err.message });
         return undefined;
       }
       throw err;

@@ -1,43 +1,46 @@
 /**
- * Coded refusals. The chaincode throws LedgerRuleError; its message on the
- * wire is the canonical JSON of {code, message, details}, so a gateway maps
- * the stable `code` to a status without reading message text.
+ * Coded refusals. The chaincode throws LedgerRuleError, a stable `code`, a
+ * sentence and details; only at the contract's edge, where Fabric carries a
+ * refusal as a message string, is it written as the canonical JSON of
+ * {code, message, details} (encodeRuleError), and a gateway decodes it once,
+ * where it leaves its ledger backend (decodeRuleError). Everywhere else it
+ * travels as data.
  */
 import { canonicalJson } from './canonical';
 
-/** Every refusal the chaincode can return, with the HTTP status a gateway maps it to. */
-export const ERROR_STATUS = {
-  INVALID_ARGUMENT: 400,
-  MISSING_TRANSIENT: 400,
-  HASH_MISMATCH: 400,
-  FIELD_ROOT_MISMATCH: 400,
-  BAD_SIGNATURE: 400,
-  SHARED_FIELD_MISMATCH: 400,
-  UNKNOWN_MEMBER: 400,
-  FORBIDDEN_ROLE: 403,
-  WRONG_ORGANIZATION: 403,
-  NOT_A_PARTY: 403,
-  RECIPIENT_NOT_PARTY: 403,
-  CATEGORY_NOT_COVERED: 403,
-  PURPOSE_NOT_ALLOWED: 403,
-  ONWARD_SHARING_NOT_ALLOWED: 403,
-  NO_SHARED_COPY: 403,
-  RECORD_NOT_FOUND: 404,
-  AGREEMENT_NOT_FOUND: 404,
-  SHARE_NOT_FOUND: 404,
-  UCR_CONFLICT: 409,
-  DECLARATION_NOT_STORED: 409,
-  AGREEMENT_EXISTS: 409,
-  ALREADY_ACCEPTED: 409,
-  AGREEMENT_NOT_ACTIVE: 409,
-  INVALID_AGREEMENT_STATE: 409,
-  INVALID_TRANSITION: 409,
-  RETENTION_NOT_REACHED: 409,
-  ALREADY_PURGED: 409,
-  MALFORMED_DOCUMENT: 409,
-} as const;
+/** Every refusal the chaincode can return. */
+export const ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'MISSING_TRANSIENT',
+  'HASH_MISMATCH',
+  'FIELD_ROOT_MISMATCH',
+  'BAD_SIGNATURE',
+  'SHARED_FIELD_MISMATCH',
+  'UNKNOWN_MEMBER',
+  'FORBIDDEN_ROLE',
+  'WRONG_ORGANIZATION',
+  'NOT_A_PARTY',
+  'RECIPIENT_NOT_PARTY',
+  'CATEGORY_NOT_COVERED',
+  'PURPOSE_NOT_ALLOWED',
+  'ONWARD_SHARING_NOT_ALLOWED',
+  'NO_SHARED_COPY',
+  'RECORD_NOT_FOUND',
+  'AGREEMENT_NOT_FOUND',
+  'SHARE_NOT_FOUND',
+  'UCR_CONFLICT',
+  'DECLARATION_NOT_STORED',
+  'AGREEMENT_EXISTS',
+  'ALREADY_ACCEPTED',
+  'AGREEMENT_NOT_ACTIVE',
+  'INVALID_AGREEMENT_STATE',
+  'INVALID_TRANSITION',
+  'RETENTION_NOT_REACHED',
+  'ALREADY_PURGED',
+  'MALFORMED_DOCUMENT',
+] as const;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export type ErrorDetails = Record<string, string | number | boolean | null | string[]>;
 
@@ -45,17 +48,22 @@ export class LedgerRuleError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
-    super(canonicalJson({ code, message, details }));
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'LedgerRuleError';
     this.code = code;
     this.details = details;
   }
 
-  /** The human sentence, without the encoding around it. */
-  get reason(): string {
-    return decodeRuleError(this.message)?.message ?? this.message;
+  /** The refusal as data: what a gateway decodes from the wire. */
+  toRefusal(): DecodedRuleError {
+    return { code: this.code, message: this.message, details: this.details };
   }
+}
+
+/** The wire form of a refusal: the message string Fabric carries from the chaincode to the client. */
+export function encodeRuleError(err: LedgerRuleError): string {
+  return canonicalJson(err.toRefusal());
 }
 
 export interface DecodedRuleError {
@@ -95,7 +103,7 @@ function isDecoded(value: unknown): value is DecodedRuleError {
   const v = value as Record<string, unknown>;
   return (
     typeof v.code === 'string' &&
-    Object.prototype.hasOwnProperty.call(ERROR_STATUS, v.code) &&
+    (ERROR_CODES as readonly string[]).includes(v.code) &&
     typeof v.message === 'string' &&
     typeof v.details === 'object' &&
     v.details !== null

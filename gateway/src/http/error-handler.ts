@@ -62,7 +62,7 @@ function send(res: Response, status: number, body: ErrorBody): void {
 
 function describe(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof LedgerRuleError) {
-    return { status: statusOfRuleError(err.code), body: coded(err.code, err.reason, err.details) };
+    return { status: statusOfRuleError(err.code), body: coded(err.code, err.message, err.details) };
   }
   if (err instanceof GatewayError) {
     return { status: GATEWAY_ERROR_STATUS[err.code], body: coded(err.code, err.message, err.details) };

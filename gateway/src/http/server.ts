@@ -195,7 +195,7 @@ function jsonBody(limit: number): RequestHandler {
         } catch (refused) {
           if (refused instanceof LedgerRuleError) {
             const field = typeof refused.details.field === 'string' ? refused.details.field : 'body';
-            next(new HttpError(400, 'INVALID_JSON', refused.reason, field));
+            next(new HttpError(400, 'INVALID_JSON', refused.message, field));
             return;
           }
           next(refused);

@@ -3,7 +3,7 @@
  * authority's peer, on the embedded ledger or on real Fabric. Nothing outside
  * gateway/src/ledger/ knows which implementation runs.
  */
-import { decodeRuleError } from 'customs-ledger-chaincode/domain';
+import { decodeRuleError, type DecodedRuleError } from 'customs-ledger-chaincode/domain';
 
 /** An X.509 identity from the authority's wallet. */
 export interface WalletIdentity {
@@ -90,22 +90,57 @@ export interface BlockInfo {
 
 export type LedgerStage = 'endorse' | 'submit' | 'commit' | 'evaluate' | 'connect';
 
+export interface LedgerErrorDetails {
+  /** the chaincode's message as a peer returned it (a coded refusal's wire form, or a chaincode's uncoded failure) */
+  chaincodeMessage?: string;
+  /** set for a commit that was invalidated */
+  validationCode?: ValidationCode;
+  cause?: unknown;
+}
+
 /**
- * A ledger call that failed, named by stage like fabric-gateway's
- * EndorseError / SubmitError / CommitError. `chaincodeMessage` is the raw
- * message of a chaincode refusal (decode it with the domain's
- * decodeRuleError); `validationCode` is set for a commit that was invalidated.
+ * A ledger call that failed, one class per stage like fabric-gateway's
+ * EndorseError / SubmitError / CommitError, with the underlying failure as
+ * its native `cause`. A chaincode's coded refusal is decoded here, once, as
+ * the backend raises it: `refusal` is that refusal as data (code, message,
+ * details), the same on every honest peer.
  */
-export class LedgerError extends Error {
+export abstract class LedgerError extends Error {
+  abstract readonly stage: LedgerStage;
+  readonly refusal: DecodedRuleError | undefined;
+
   constructor(
-    readonly stage: LedgerStage,
     message: string,
     readonly transactionId: string | undefined,
-    readonly details: { chaincodeMessage?: string; validationCode?: ValidationCode; cause?: unknown } = {},
+    readonly details: LedgerErrorDetails = {},
   ) {
-    super(message);
-    this.name = 'LedgerError';
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.refusal = details.chaincodeMessage === undefined ? undefined : decodeRuleError(details.chaincodeMessage);
+    this.name = new.target.name;
   }
+}
+
+export class EndorseError extends LedgerError {
+  readonly stage = 'endorse';
+}
+export class SubmitError extends LedgerError {
+  readonly stage = 'submit';
+}
+export class CommitError extends LedgerError {
+  readonly stage = 'commit';
+}
+export class EvaluateError extends LedgerError {
+  readonly stage = 'evaluate';
+}
+export class ConnectError extends LedgerError {
+  readonly stage = 'connect';
+}
+
+const STAGE_ERRORS = { endorse: EndorseError, submit: SubmitError, commit: CommitError, evaluate: EvaluateError, connect: ConnectError } as const;
+
+/** The LedgerError of a stage known only at run time. */
+export function ledgerError(stage: LedgerStage, message: string, transactionId: string | undefined, details: LedgerErrorDetails = {}): LedgerError {
+  return new STAGE_ERRORS[stage](message, transactionId, details);
 }
 
 /**
@@ -115,7 +150,7 @@ export class LedgerError extends Error {
  * started, a result that differs from another endorser's).
  */
 export function isCodedRefusal(err: unknown): boolean {
-  return err instanceof LedgerError && err.details.chaincodeMessage !== undefined && decodeRuleError(err.details.chaincodeMessage) !== undefined;
+  return err instanceof LedgerError && err.refusal !== undefined;
 }
 
 export interface LedgerBackend {

@@ -11,7 +11,7 @@
  * Deadline: `deadlineMs` bounds a whole call, its retries included; a submit
  * that runs out of it is answered LEDGER_TIMEOUT naming its transaction id.
  */
-import { LedgerRuleError, decodeRuleError } from 'customs-ledger-chaincode/domain';
+import { LedgerRuleError } from 'customs-ledger-chaincode/domain';
 import {
   LedgerError,
   type LedgerBackend,
@@ -185,12 +185,12 @@ export class LedgerClient {
       }
       return err instanceof Error ? err : new Error(String(err));
     }
-    const refusal = err.details.chaincodeMessage === undefined ? undefined : decodeRuleError(err.details.chaincodeMessage);
+    const refusal = err.refusal;
     if (refusal) {
       if (observed) {
         this.observe(fn, 'refused', 'NONE');
       }
-      return new LedgerRuleError(refusal.code, refusal.message, refusal.details);
+      return new LedgerRuleError(refusal.code, refusal.message, refusal.details, { cause: err });
     }
     if (err.stage === 'connect') {
       if (observed) {

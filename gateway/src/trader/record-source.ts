@@ -4,7 +4,7 @@
  * (in-process, e.g. an auditor identity) and a gateway's REST API.
  */
 import type { ConsignmentRecord } from 'customs-ledger-chaincode/domain';
-import type { LedgerBackend, WalletIdentity } from '../ledger/backend';
+import { LedgerError, type LedgerBackend, type WalletIdentity } from '../ledger/backend';
 import { type z } from 'zod';
 import { consignmentRecordSchema, parseWith } from 'customs-ledger-chaincode/domain';
 import { parseConsignmentRecord } from '../audit/documents';
@@ -87,7 +87,7 @@ export const recordSources = {
           const bytes = await backend.evaluate({ identity: reader, contract: 'consignment', fn: 'Get', args: [ucr] });
           return recordOf(JSON.parse(bytes.toString('utf8')) as unknown);
         } catch (err) {
-          if (/RECORD_NOT_FOUND/.test((err as { details?: { chaincodeMessage?: string } }).details?.chaincodeMessage ?? '')) {
+          if (err instanceof LedgerError && err.refusal?.code === 'RECORD_NOT_FOUND') {
             return undefined;
           }
           throw err;

@@ -4,17 +4,7 @@
  * needs), the endorsed transaction goes to the orderer, and the call returns
  * when its own peer has committed the block.
  */
-import { decodeRuleError } from 'customs-ledger-chaincode/domain';
-import {
-  LedgerError,
-  type BlockInfo,
-  type ContractEvent,
-  type LedgerBackend,
-  type SubmitRequest,
-  type SubmitResult,
-  type TransactionRequest,
-  type TransactionStatus,
-} from '../backend';
+import { type BlockInfo, CommitError, ConnectError, type ContractEvent, EndorseError, EvaluateError, type LedgerBackend, ledgerError, SubmitError, type SubmitRequest, type SubmitResult, type TransactionRequest, type TransactionStatus } from '../backend';
 import { blockInfoOf, contractEventsOf } from '../block-view';
 import { buildEnvelope } from '../../fabric-format/envelope';
 import { buildProposal, type BuiltProposal } from '../../fabric-format/proposal';
@@ -45,7 +35,7 @@ export class EmbeddedBackend implements LedgerBackend {
 
   private proposal(request: TransactionRequest): BuiltProposal {
     if (request.identity.mspId !== this.mspId) {
-      throw new LedgerError('connect', `identity of ${request.identity.mspId} cannot use the peer of ${this.mspId}`, undefined);
+      throw new ConnectError(`identity of ${request.identity.mspId} cannot use the peer of ${this.mspId}`, undefined);
     }
     return buildProposal({
       channelId: this.network.channelId,
@@ -62,11 +52,11 @@ export class EmbeddedBackend implements LedgerBackend {
       result = await peer.processProposal(proposal.signedProposal, endorse);
     } catch (err) {
       const message = err instanceof EndorsementRefused ? err.message : `peer of ${peer.mspId} failed: ${(err as Error).message}`;
-      throw new LedgerError(stage, message, proposal.transactionId, { cause: err });
+      throw ledgerError(stage, message, proposal.transactionId, { cause: err });
     }
     if (result.status !== 200) {
-      const coded = decodeRuleError(result.message);
-      throw new LedgerError(stage, coded?.message ?? result.message, proposal.transactionId, { chaincodeMessage: result.message });
+      const refused = ledgerError(stage, result.message, proposal.transactionId, { chaincodeMessage: result.message });
+      throw refused.refusal === undefined ? refused : ledgerError(stage, refused.refusal.message, proposal.transactionId, refused.details);
     }
     return result;
   }
@@ -87,7 +77,7 @@ export class EmbeddedBackend implements LedgerBackend {
         try {
           peer = this.network.peer(org);
         } catch {
-          throw new LedgerError('endorse', `no peer of ${org} to endorse`, proposal.transactionId);
+          throw new EndorseError(`no peer of ${org} to endorse`, proposal.transactionId);
         }
         responses.push(await this.propose(peer, proposal, true, 'endorse'));
       }
@@ -100,7 +90,7 @@ export class EmbeddedBackend implements LedgerBackend {
     const first = responses[0]!;
     const prp = Buffer.from(first.proposalResponsePayload!);
     if (responses.some((r) => !prp.equals(Buffer.from(r.proposalResponsePayload!)))) {
-      throw new LedgerError('endorse', 'endorsing peers returned different results', proposal.transactionId);
+      throw new EndorseError('endorsing peers returned different results', proposal.transactionId);
     }
     // Private data goes to the collection members' transient stores, never to the orderer.
     await this.network.distributePrivateData(proposal.transactionId, first.privateSets ?? []);
@@ -110,11 +100,11 @@ export class EmbeddedBackend implements LedgerBackend {
       await this.network.broadcast(envelope);
     } catch (err) {
       committed.cancel();
-      throw new LedgerError('submit', `ordering failed: ${(err as Error).message}`, proposal.transactionId, { cause: err });
+      throw new SubmitError(`ordering failed: ${(err as Error).message}`, proposal.transactionId, { cause: err });
     }
     const status = await committed.promise;
     if (status.validationCode !== 'VALID') {
-      throw new LedgerError('commit', `transaction ${status.validationCode}`, proposal.transactionId, {
+      throw new CommitError(`transaction ${status.validationCode}`, proposal.transactionId, {
         validationCode: status.validationCode,
       });
     }
@@ -133,7 +123,7 @@ export class EmbeddedBackend implements LedgerBackend {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new LedgerError('commit', `no commit of ${transactionId} within ${this.commitTimeoutMs} ms`, transactionId));
+        reject(new CommitError(`no commit of ${transactionId} within ${this.commitTimeoutMs} ms`, transactionId));
       }, this.commitTimeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -154,14 +144,14 @@ export class EmbeddedBackend implements LedgerBackend {
     try {
       return await this.peer.blockHeight();
     } catch (err) {
-      throw new LedgerError('connect', `peer of ${this.mspId}: ${(err as Error).message}`, undefined, { cause: err });
+      throw new ConnectError(`peer of ${this.mspId}: ${(err as Error).message}`, undefined, { cause: err });
     }
   }
 
   async blockBytes(blockNumber: number): Promise<Uint8Array> {
     const bytes = await this.peer.block(blockNumber);
     if (!bytes) {
-      throw new LedgerError('evaluate', `block ${blockNumber} does not exist (height ${this.peer.height})`, undefined);
+      throw new EvaluateError(`block ${blockNumber} does not exist (height ${this.peer.height})`, undefined);
     }
     return bytes;
   }

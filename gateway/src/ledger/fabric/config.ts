@@ -1,4 +1,4 @@
-import { LedgerError, type WalletIdentity } from '../backend';
+import { ConnectError, type WalletIdentity } from '../backend';
 import type { Logger } from 'pino';
 import type { FabricNetworkMaterial } from './material';
 
@@ -19,7 +19,7 @@ export interface FabricBackendConfig {
 export function readerIdentity(config: FabricBackendConfig): WalletIdentity {
   const id = config.identities.find((i) => i.label.startsWith('auditor')) ?? config.identities[0];
   if (!id) {
-    throw new LedgerError('connect', `no identity of ${config.mspId} in the wallet`, undefined);
+    throw new ConnectError(`no identity of ${config.mspId} in the wallet`, undefined);
   }
   return id;
 }

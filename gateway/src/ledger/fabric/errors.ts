@@ -5,7 +5,7 @@
  * message in `details`. The chaincode's message is the canonical JSON of a
  * coded rule error, so decodeRuleError finds it wherever it is wrapped.
  */
-import { LedgerError } from '../backend';
+import { LedgerError, ledgerError } from '../backend';
 import { decodeRuleError } from 'customs-ledger-chaincode/domain';
 
 function texts(err: unknown, depth = 0): string[] {
@@ -61,8 +61,8 @@ export function refusalError(stage: 'endorse' | 'evaluate', err: unknown, transa
   }
   const chaincodeMessage = chaincodeMessageOf(err);
   if (chaincodeMessage !== undefined) {
-    const coded = decodeRuleError(chaincodeMessage);
-    return new LedgerError(stage, coded?.message ?? chaincodeMessage, transactionId, { chaincodeMessage, cause: err });
+    const refused = ledgerError(stage, chaincodeMessage, transactionId, { chaincodeMessage, cause: err });
+    return refused.refusal === undefined ? refused : ledgerError(stage, refused.refusal.message, transactionId, refused.details);
   }
-  return new LedgerError(stage, `peer of ${mspId} failed: ${messageOf(err)}`, transactionId, { cause: err });
+  return ledgerError(stage, `peer of ${mspId} failed: ${messageOf(err)}`, transactionId, { cause: err });
 }

@@ -12,15 +12,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, type Gateway, type Network, type Transaction } from '@hyperledger/fabric-gateway';
-import {
-  LedgerError,
-  type ContractEvent,
-  type LedgerBackend,
-  type SubmitRequest,
-  type SubmitResult,
-  type TransactionRequest,
-  type WalletIdentity,
-} from '../backend';
+import { CommitError, ConnectError, type ContractEvent, EvaluateError, type LedgerBackend, LedgerError, SubmitError, type SubmitRequest, type SubmitResult, type TransactionRequest, type WalletIdentity } from '../backend';
 import { validationCodeName } from '../../fabric-format/validation-codes';
 import { contractEventsOf } from '../block-view';
 import { QsccLedger } from './qscc-ledger';
@@ -78,7 +70,7 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
 
   private network(identity: WalletIdentity): Network {
     if (identity.mspId !== this.mspId) {
-      throw new LedgerError('connect', `identity of ${identity.mspId} cannot use the peer of ${this.mspId}`, undefined);
+      throw new ConnectError(`identity of ${identity.mspId} cannot use the peer of ${this.mspId}`, undefined);
     }
     const key = `${identity.label}\n${identity.certificatePem}`;
     let gateway = this.gateways.get(key);
@@ -146,7 +138,7 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
       if (err instanceof LedgerError) {
         throw err;
       }
-      throw new LedgerError('submit', `ordering failed: ${messageOf(err)}`, transactionId, { cause: err });
+      throw new SubmitError(`ordering failed: ${messageOf(err)}`, transactionId, { cause: err });
     }
     let status;
     try {
@@ -155,11 +147,11 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
       if (err instanceof LedgerError) {
         throw err;
       }
-      throw new LedgerError('commit', `no commit status of ${transactionId}: ${messageOf(err)}`, transactionId, { cause: err });
+      throw new CommitError(`no commit status of ${transactionId}: ${messageOf(err)}`, transactionId, { cause: err });
     }
     const code = validationCodeName(status.code);
     if (code !== 'VALID') {
-      throw new LedgerError('commit', `transaction ${code}`, transactionId, { validationCode: code });
+      throw new CommitError(`transaction ${code}`, transactionId, { validationCode: code });
     }
     return { transactionId, blockNumber: Number(status.blockNumber), payload: Buffer.from(transaction.getResult()) };
   }
@@ -202,7 +194,7 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
         reached,
         new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new LedgerError('evaluate', `events up to block ${height - 1} not delivered within ${this.commitTimeoutMs} ms`, undefined)),
+            () => reject(new EvaluateError(`events up to block ${height - 1} not delivered within ${this.commitTimeoutMs} ms`, undefined)),
             this.commitTimeoutMs,
           );
         }),
@@ -210,7 +202,7 @@ export class FabricGatewayBackend extends QsccLedger implements LedgerBackend {
     } catch (err) {
       stopped = true;
       blocks.close();
-      throw err instanceof LedgerError ? err : new LedgerError('evaluate', `block events failed: ${messageOf(err)}`, undefined, { cause: err });
+      throw err instanceof LedgerError ? err : new EvaluateError(`block events failed: ${messageOf(err)}`, undefined, { cause: err });
     } finally {
       clearTimeout(timer);
     }

@@ -17,16 +17,7 @@
  */
 import { routeSdkLog } from './fabric-sdk-log'; // before fabric-network: see there
 import { Gateway, Wallets, type Contract, type Identity, type IdentityProvider, type Network, type Wallet, type X509Identity } from 'fabric-network';
-import {
-  LedgerError,
-  type ContractEvent,
-  type LedgerBackend,
-  type SubmitRequest,
-  type SubmitResult,
-  type TransactionRequest,
-  type ValidationCode,
-  type WalletIdentity,
-} from '../backend';
+import { CommitError, ConnectError, type ContractEvent, EvaluateError, type LedgerBackend, LedgerError, SubmitError, type SubmitRequest, type SubmitResult, type TransactionRequest, type ValidationCode, type WalletIdentity } from '../backend';
 import { contractEventsOf } from '../block-view';
 import { QsccLedger } from './qscc-ledger';
 import { readerIdentity, type FabricBackendConfig } from './config';
@@ -102,7 +93,7 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
 
   private connection(identity: WalletIdentity): Promise<Connection> {
     if (identity.mspId !== this.mspId) {
-      throw new LedgerError('connect', `identity of ${identity.mspId} cannot use the peer of ${this.mspId}`, undefined);
+      throw new ConnectError(`identity of ${identity.mspId} cannot use the peer of ${this.mspId}`, undefined);
     }
     const key = `${identity.label}\n${identity.certificatePem}`;
     let found = this.connections.get(key);
@@ -130,7 +121,7 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
           if (isUnreachable(err, this.ownPeer)) {
             throw err;
           }
-          throw new LedgerError('connect', `cannot connect to the peer of ${this.mspId}: ${messageOf(err)}`, undefined, { cause: err });
+          throw new ConnectError(`cannot connect to the peer of ${this.mspId}: ${messageOf(err)}`, undefined, { cause: err });
         }
       })();
       found.catch(() => this.connections.delete(key));
@@ -196,19 +187,19 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
     } catch (err) {
       const code = (err as { transactionCode?: unknown }).transactionCode;
       if (typeof code === 'string' && code !== 'VALID') {
-        throw new LedgerError('commit', `transaction ${code}`, transactionId, { validationCode: code as ValidationCode, cause: err });
+        throw new CommitError(`transaction ${code}`, transactionId, { validationCode: code as ValidationCode, cause: err });
       }
       if (/timeout|timed out/i.test(messageOf(err)) && (err as { name?: string }).name === 'TimeoutError') {
-        throw new LedgerError('commit', `no commit of ${transactionId}: ${messageOf(err)}`, transactionId, { cause: err });
+        throw new CommitError(`no commit of ${transactionId}: ${messageOf(err)}`, transactionId, { cause: err });
       }
       const raised = err instanceof LedgerError ? err.details.cause : err;
       if (/orderer|broadcast|SERVICE_UNAVAILABLE/i.test(messageOf(raised)) && chaincodeMessageOf(raised) === undefined) {
-        throw new LedgerError('submit', `ordering failed: ${messageOf(raised)}`, transactionId, { cause: raised });
+        throw new SubmitError(`ordering failed: ${messageOf(raised)}`, transactionId, { cause: raised });
       }
       if (wasEndorsed(raised)) {
         // fabric-network adds the endorsements to any error raised after endorsement: the transaction
         // may have been ordered (the commit event stream broke, say), so its outcome is unknown
-        throw new LedgerError('commit', `no commit status of ${transactionId}: ${messageOf(raised)}`, transactionId, { cause: raised });
+        throw new CommitError(`no commit status of ${transactionId}: ${messageOf(raised)}`, transactionId, { cause: raised });
       }
       if (err instanceof LedgerError) {
         throw err;
@@ -220,10 +211,10 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
       status = await this.qscc.transactionStatus(transactionId);
     } catch (err) {
       // the commit event came, but the block that holds it could not be read back
-      throw new LedgerError('commit', `no block number for ${transactionId}: ${messageOf(err)}`, transactionId, { cause: err });
+      throw new CommitError(`no block number for ${transactionId}: ${messageOf(err)}`, transactionId, { cause: err });
     }
     if (!status) {
-      throw new LedgerError('commit', `the peer of ${this.mspId} reports no commit of ${transactionId}`, transactionId);
+      throw new CommitError(`the peer of ${this.mspId} reports no commit of ${transactionId}`, transactionId);
     }
     return { transactionId, blockNumber: status.blockNumber, payload };
   }
@@ -265,7 +256,7 @@ export class FabricNetworkBackend extends QsccLedger implements LedgerBackend {
       await Promise.race([
         reached,
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new LedgerError('evaluate', `events up to block ${height - 1} not delivered within ${timeout} ms`, undefined)), timeout);
+          timer = setTimeout(() => reject(new EvaluateError(`events up to block ${height - 1} not delivered within ${timeout} ms`, undefined)), timeout);
         }),
       ]);
     } catch (err) {

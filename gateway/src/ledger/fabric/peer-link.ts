@@ -7,7 +7,7 @@
  * gateway answers with 503 and Retry-After) instead of each waiting for a
  * connection timeout. The first call that succeeds marks it up again.
  */
-import { LedgerError } from '../backend';
+import { CommitError, ConnectError, type LedgerError } from '../backend';
 import { chaincodeMessageOf, messageOf } from './errors';
 
 /** gRPC status UNAVAILABLE */
@@ -55,7 +55,7 @@ export function noEndorsersError(last: unknown): unknown {
   if (!noEndorsersAvailable(last)) {
     return last;
   }
-  return new LedgerError('connect', `no set of endorsing peers for the chaincode policy can be reached now: ${messageOf(last)}`, undefined, { cause: last });
+  return new ConnectError(`no set of endorsing peers for the chaincode policy can be reached now: ${messageOf(last)}`, undefined, { cause: last });
 }
 
 /** The peer's names in errors: its host name (fabric-common's "peer=<name>") and its address (its URL). */
@@ -180,17 +180,17 @@ export class PeerLink {
     this.lastError = messageOf(err);
     this.reset();
     if (unconfirmed !== undefined) {
-      return new LedgerError('commit', `the peer of ${this.mspId} went away before confirming ${unconfirmed}: ${this.lastError}`, unconfirmed, {
+      return new CommitError(`the peer of ${this.mspId} went away before confirming ${unconfirmed}: ${this.lastError}`, unconfirmed, {
         cause: err,
       });
     }
-    return new LedgerError('connect', `the peer of ${this.mspId} cannot be reached: ${this.lastError}`, undefined, { cause: err });
+    return new ConnectError(`the peer of ${this.mspId} cannot be reached: ${this.lastError}`, undefined, { cause: err });
   }
 
   private refuseWhileQuiet(): void {
     if (this.downSince !== undefined && Date.now() - this.lastFailure < this.options.quietMs) {
       const seconds = Math.round((Date.now() - this.downSince) / 1000);
-      throw new LedgerError('connect', `the peer of ${this.mspId} has been unreachable for ${seconds} s: ${this.lastError}`, undefined);
+      throw new ConnectError(`the peer of ${this.mspId} has been unreachable for ${seconds} s: ${this.lastError}`, undefined);
     }
   }
 }

@@ -1,5 +1,5 @@
 /** What both Fabric backends answer the same way: transaction status, height and blocks, through QSCC. */
-import { LedgerError, type BlockInfo, type TransactionStatus } from '../backend';
+import { type BlockInfo, EvaluateError, type TransactionStatus } from '../backend';
 import { blockInfoOf } from '../block-view';
 import type { Qscc } from './qscc';
 
@@ -18,7 +18,7 @@ export abstract class QsccLedger {
   async blockBytes(blockNumber: number): Promise<Uint8Array> {
     const height = await this.blockHeight();
     if (!Number.isSafeInteger(blockNumber) || blockNumber < 0 || blockNumber >= height) {
-      throw new LedgerError('evaluate', `block ${blockNumber} does not exist (height ${height})`, undefined);
+      throw new EvaluateError(`block ${blockNumber} does not exist (height ${height})`, undefined);
     }
     return this.qscc.blockBytes(blockNumber);
   }

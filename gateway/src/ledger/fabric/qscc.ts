@@ -4,7 +4,7 @@
  * blocks, answered by the authority's own peer.
  */
 import { common, peer } from '@hyperledger/fabric-protos';
-import { LedgerError, type TransactionStatus } from '../backend';
+import { EvaluateError, LedgerError, type TransactionStatus } from '../backend';
 import { messageOf } from './errors';
 import { validationCodeName } from '../../fabric-format/validation-codes';
 import { readBlock, readEnvelope } from '../../fabric-format/block-reader';
@@ -24,7 +24,7 @@ export class Qscc {
     try {
       return await this.evaluate(fn, args);
     } catch (err) {
-      throw err instanceof LedgerError ? err : new LedgerError('evaluate', `qscc ${fn}: ${messageOf(err)}`, undefined, { cause: err });
+      throw err instanceof LedgerError ? err : new EvaluateError(`qscc ${fn}: ${messageOf(err)}`, undefined, { cause: err });
     }
   }
 

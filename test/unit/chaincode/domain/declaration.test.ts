@@ -18,7 +18,7 @@ function refusal(input: unknown): { field: string; message: string } {
   } catch (err) {
     assert.ok(err instanceof LedgerRuleError, `expected a coded refusal, got ${String(err)}`);
     assert.equal(err.code, 'INVALID_ARGUMENT');
-    return { field: String(err.details.field), message: err.reason };
+    return { field: String(err.details.field), message: err.message };
   }
   assert.fail('the declaration was accepted');
 }
