@@ -18,6 +18,7 @@ import {
   type Agreement,
   type AgreementStatus,
   type PartyAction,
+  requireParty,
 } from '../domain';
 import { z } from 'zod';
 import {
@@ -27,7 +28,6 @@ import {
   findAgreement,
   loadAgreement,
   requireMembers,
-  requireParty,
   viewOf,
   type AgreementView,
 } from './agreements';

@@ -85,11 +85,3 @@ export function memberOf(ctx: Context, msp: string): Promise<Member | undefined>
   return new SkippedDocuments().take(() => readState(ctx, key(ctx, MEMBER, msp), asMember));
 }
 
-export function requireParty(view: AgreementView, msp: string): void {
-  if (!view.parties.includes(msp)) {
-    throw new LedgerRuleError('NOT_A_PARTY', `${msp} is not a party to agreement ${view.id}`, {
-      agreementId: view.id,
-      msp,
-    });
-  }
-}

@@ -9,18 +9,14 @@ import { CodedContract } from './coded-contract';
 import { z } from 'zod';
 import {
   CUSTOMS_RETENTION_YEARS,
-  DECLARATION_FIELDS,
   LedgerRuleError,
   PRIVATE_FIELDS,
   RECORD_STATUSES,
   addDays,
   addYears,
-  canTransition,
   canonicalBytes,
   canonicalJson,
   categorySchema,
-  commitDeclaration,
-  fieldRootOf,
   fieldsOfCategories,
   hashCanonical,
   leafHash,
@@ -31,7 +27,6 @@ import {
   parseWith,
   purposeSchema,
   ucrSchema,
-  verifyDeclarationSignature,
   categoryOf,
   type AccessRequest,
   type ConsignmentRecord,
@@ -41,7 +36,6 @@ import {
   type PrivateField,
   type PurgeReceipt,
   type RecordView,
-  type Purpose,
   type Salts,
   type ShareRecord,
   type SharedCopy,
@@ -54,13 +48,21 @@ import {
   shareRecordSchema,
   storedDeclarationSchema,
   lodgementSchema,
+  checkLodgement,
+  checkStoredPart,
+  isSameLodgement,
+  lodgedRecord,
+  requireOriginator,
+  withStatus,
+  requireNewRecipient,
+  shareableCategories,
   DOCUMENT_KEYS,
   OWN_RECORD_PURGE,
   PRIVATE_KEYS,
   implicitCollection,
   type IndexKey,
 } from '../domain';
-import { loadAgreement, requireParty, type AgreementView } from './agreements';
+import { loadAgreement, type AgreementView } from './agreements';
 import { allOf } from './policy';
 import {
   INDEX_VALUE,
@@ -162,33 +164,9 @@ export class ConsignmentContract extends CodedContract {
       destinationCountry: lodgement.destinationCountry,
       ...fields,
     };
-    const commitment = commitDeclaration(declaration, salts);
-    if (commitment.declarationHash !== lodgement.declarationHash) {
-      throw new LedgerRuleError('HASH_MISMATCH', 'declarationHash is not the hash of the lodged declaration', {
-        field: 'lodgement.declarationHash',
-        expected: commitment.declarationHash,
-      });
-    }
-    if (commitment.fieldRoot !== lodgement.fieldRoot) {
-      throw new LedgerRuleError('FIELD_ROOT_MISMATCH', 'fieldRoot is not the root of the salted field hashes', {
-        field: 'lodgement.fieldRoot',
-        expected: commitment.fieldRoot,
-      });
-    }
-    const mismatched = DECLARATION_FIELDS.find((f) => commitment.fieldHashes[f] !== lodgement.fieldHashes[f]);
-    if (mismatched !== undefined) {
-      throw new LedgerRuleError('FIELD_ROOT_MISMATCH', `fieldHashes.${mismatched} is not the salted hash of that field`, {
-        field: `lodgement.fieldHashes.${mismatched}`,
-      });
-    }
+    const commitment = checkStoredPart(lodgement, declaration, salts);
     const existing = await readState(ctx, key(ctx, CONSIGNMENT, lodgement.ucr), asRecord);
-    if (existing && (existing.declarationHash !== commitment.declarationHash || existing.originator !== caller.msp)) {
-      throw new LedgerRuleError('UCR_CONFLICT', `UCR ${lodgement.ucr} is already lodged with another declaration`, {
-        ucr: lodgement.ucr,
-        originator: existing.originator,
-      });
-    }
-    if (existing && existing.privatePurgedAt !== null) {
+    if (existing && isSameLodgement(existing, commitment.declarationHash, caller.msp) && existing.privatePurgedAt !== null) {
       throw new LedgerRuleError('ALREADY_PURGED', `the declaration of ${existing.ucr} was purged and is not stored again`, { ucr: existing.ucr });
     }
     const stored: StoredDeclaration = { ucr: lodgement.ucr, fields, salts };
@@ -211,39 +189,11 @@ export class ConsignmentContract extends CodedContract {
   public async Lodge(ctx: Context, lodgementJson: string): Promise<string> {
     const caller = requireRole(ctx, 'officer');
     const lodgement = parseWith(lodgementSchema, jsonArg(lodgementJson, 'lodgement'), 'lodgement');
-    if (fieldRootOf(lodgement.fieldHashes) !== lodgement.fieldRoot) {
-      throw new LedgerRuleError('FIELD_ROOT_MISMATCH', 'fieldRoot is not the root of the salted field hashes', {
-        field: 'lodgement.fieldRoot',
-        expected: fieldRootOf(lodgement.fieldHashes),
-      });
-    }
-    const commitment = { declarationHash: lodgement.declarationHash, fieldRoot: lodgement.fieldRoot, fieldHashes: lodgement.fieldHashes };
-    const version = 1;
-    if (lodgement.trader !== null && lodgement.traderSignature !== null) {
-      const facts = {
-        ucr: lodgement.ucr,
-        declarationHash: commitment.declarationHash,
-        fieldRoot: commitment.fieldRoot,
-        authority: caller.msp,
-        version,
-      };
-      if (!verifyDeclarationSignature(ctx.stub.getChannelID(), facts, lodgement.trader, lodgement.traderSignature)) {
-        throw new LedgerRuleError('BAD_SIGNATURE', 'traderSignature is not the trader\'s signature over this declaration, authority and version', {
-          field: 'lodgement.traderSignature',
-          trader: lodgement.trader,
-        });
-      }
-    }
+    checkLodgement(lodgement, ctx.stub.getChannelID(), caller.msp);
     const recordKey = key(ctx, CONSIGNMENT, lodgement.ucr);
     const existing = await readState(ctx, recordKey, asRecord);
-    if (existing) {
-      if (existing.declarationHash === commitment.declarationHash && existing.originator === caller.msp) {
-        return canonicalJson(existing);
-      }
-      throw new LedgerRuleError('UCR_CONFLICT', `UCR ${lodgement.ucr} is already lodged with another declaration`, {
-        ucr: lodgement.ucr,
-        originator: existing.originator,
-      });
+    if (existing && isSameLodgement(existing, lodgement.declarationHash, caller.msp)) {
+      return canonicalJson(existing);
     }
     const privateHash = await ctx.stub.getPrivateDataHash(implicitCollection(caller.msp), key(ctx, DECLARATION, lodgement.ucr));
     if (privateHash.length === 0) {
@@ -253,27 +203,7 @@ export class ConsignmentContract extends CodedContract {
       });
     }
     const now = txTime(ctx);
-    const txId = ctx.stub.getTxID();
-    const record: ConsignmentRecord = {
-      docType: 'consignment',
-      ucr: lodgement.ucr,
-      type: lodgement.type,
-      office: lodgement.office,
-      destinationCountry: lodgement.destinationCountry,
-      originator: caller.msp,
-      declarationVersion: version,
-      declarationHash: commitment.declarationHash,
-      fieldRoot: commitment.fieldRoot,
-      fieldHashes: commitment.fieldHashes,
-      trader: lodgement.trader === null ? null : lodgement.trader.toLowerCase(),
-      traderSignature: lodgement.traderSignature === null ? null : lodgement.traderSignature.toLowerCase(),
-      status: 'lodged',
-      statusHistory: [{ status: 'lodged', at: now, reason: 'lodged', by: caller.msp, txId }],
-      lodgedAt: now,
-      lodgeTxId: txId,
-      updatedAt: now,
-      privatePurgedAt: null,
-    };
+    const record = lodgedRecord(lodgement, caller.msp, now, ctx.stub.getTxID());
     const owner = allOf([caller.msp]);
     await writeState(ctx, recordKey, record);
     await ctx.stub.setStateValidationParameter(recordKey, owner);
@@ -315,21 +245,9 @@ export class ConsignmentContract extends CodedContract {
     const next = parseWith(statusValue, status, 'status');
     const why = parseWith(reasonSchema, reason, 'reason');
     const record = await this._loadRecord(ctx, ucr);
-    this._requireOriginator(record, caller);
-    if (!canTransition(record.status, next)) {
-      throw new LedgerRuleError('INVALID_TRANSITION', `a ${record.status} consignment cannot become ${next}`, {
-        from: record.status,
-        to: next,
-      });
-    }
+    requireOriginator(record, caller.msp);
     const now = txTime(ctx);
-    const txId = ctx.stub.getTxID();
-    const updated: ConsignmentRecord = {
-      ...record,
-      status: next,
-      statusHistory: [...record.statusHistory, { status: next, at: now, reason: why, by: caller.msp, txId }],
-      updatedAt: now,
-    };
+    const updated = withStatus(record, next, why, caller.msp, now, ctx.stub.getTxID());
     await writeState(ctx, key(ctx, CONSIGNMENT, record.ucr), updated);
     await ctx.stub.deleteState(key(ctx, BY_STATUS, record.status, record.ucr));
     const statusKey = key(ctx, BY_STATUS, next, record.ucr);
@@ -364,28 +282,10 @@ export class ConsignmentContract extends CodedContract {
         ? null
         : parseWith(z.array(categorySchema).min(1, 'must name at least one category'), jsonArg(categoriesJson, 'categories'), 'categories');
     const record = await this._loadRecord(ctx, ucr);
-    if (to === caller.msp || to === record.originator) {
-      throw new LedgerRuleError('INVALID_ARGUMENT', `recipient ${to} already holds this record`, { field: 'recipient' });
-    }
+    requireNewRecipient(record, caller.msp, to);
     const now = txTime(ctx);
     const agreement = await loadAgreement(ctx, agreementId, now);
-    this._requireActive(agreement);
-    requireParty(agreement, caller.msp);
-    if (!agreement.parties.includes(to)) {
-      throw new LedgerRuleError('RECIPIENT_NOT_PARTY', `${to} is not a party to agreement ${agreement.id}`, {
-        agreementId: agreement.id,
-        recipient: to,
-      });
-    }
-    this._requirePurpose(agreement, why);
-    const categories = [...new Set(requested ?? agreement.categories)].sort();
-    const uncovered = categories.filter((c) => !agreement.categories.includes(c));
-    if (uncovered.length > 0) {
-      throw new LedgerRuleError('CATEGORY_NOT_COVERED', `agreement ${agreement.id} does not cover ${uncovered.join(', ')}`, {
-        agreementId: agreement.id,
-        categories: uncovered,
-      });
-    }
+    const categories = shareableCategories(agreement, caller.msp, to, why, requested);
     const onward = caller.msp !== record.originator;
     if (onward) {
       await this._requireOnwardRight(ctx, record, caller, categories, now);
@@ -641,7 +541,7 @@ export class ConsignmentContract extends CodedContract {
   public async PurgeRecord(ctx: Context, ucr: string): Promise<string> {
     const caller = requireRole(ctx, 'officer');
     const record = await this._loadRecord(ctx, ucr);
-    this._requireOriginator(record, caller);
+    requireOriginator(record, caller.msp);
     if (record.privatePurgedAt !== null) {
       throw new LedgerRuleError('ALREADY_PURGED', `the declaration of ${record.ucr} was already purged`, { ucr: record.ucr });
     }
@@ -688,33 +588,6 @@ export class ConsignmentContract extends CodedContract {
       throw new LedgerRuleError('RECORD_NOT_FOUND', `no consignment ${id}`, { ucr: id });
     }
     return record;
-  }
-
-  private _requireOriginator(record: ConsignmentRecord, caller: Caller): void {
-    if (record.originator !== caller.msp) {
-      throw new LedgerRuleError('WRONG_ORGANIZATION', `only the originator ${record.originator} may do this`, {
-        originator: record.originator,
-        caller: caller.msp,
-      });
-    }
-  }
-
-  private _requireActive(agreement: AgreementView): void {
-    if (agreement.status !== 'active') {
-      throw new LedgerRuleError('AGREEMENT_NOT_ACTIVE', `agreement ${agreement.id} is ${agreement.status}`, {
-        agreementId: agreement.id,
-        status: agreement.status,
-      });
-    }
-  }
-
-  private _requirePurpose(agreement: AgreementView, purpose: Purpose): void {
-    if (!agreement.purposes.includes(purpose)) {
-      throw new LedgerRuleError('PURPOSE_NOT_ALLOWED', `agreement ${agreement.id} does not allow ${purpose}`, {
-        agreementId: agreement.id,
-        purpose,
-      });
-    }
   }
 
   /** Shares of a record, by share id; one that is not a share record is skipped, so nothing relies on it. */
