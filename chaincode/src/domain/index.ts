@@ -7,6 +7,7 @@
 export * from './agreement';
 export * from './canonical';
 export * from './codes';
+export * from './compiled-parser';
 export * from './declaration';
 export * from './documents';
 export * from './errors';

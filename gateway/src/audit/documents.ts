@@ -22,7 +22,7 @@ import {
   type AccessRequest,
 } from 'customs-ledger-chaincode/domain';
 import type { z } from 'zod';
-import { compileParser, NOT_PARSED } from '../service/compiled-parser';
+import { compileParser, NOT_PARSED } from 'customs-ledger-chaincode/domain';
 
 export class DocumentError extends Error {}
 

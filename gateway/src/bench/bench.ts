@@ -28,7 +28,7 @@ import { loadMembers } from '../config/members';
 import { createServer, FileTokenStore, ROLES } from '../http';
 import { backends, fabricModule, WorkerNetwork, type LedgerBackend } from '../ledger';
 import { ApiClient } from '../main/api-client';
-import { randomSalts } from '../service/salts';
+import { randomSalts } from '../trader/salts';
 import { lodgementBody, recordSources, signDeclaration, verifyDocument } from '../trader';
 import { benchDeclaration, type LoadResult, type LoadTask } from './load-client';
 import { nowMs, opsPerSecond, summarize, type LatencySummary } from './stats';

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Wallet } from 'ethers';
 import type { Declaration } from 'customs-ledger-chaincode/domain';
-import { randomSalts } from '../service/salts';
+import { randomSalts } from '../trader/salts';
 import { lodgementBody, signDeclaration } from '../trader';
 import { ApiClient, ApiError } from '../main/api-client';
 import { nowMs, summarize, type LatencySummary } from './stats';

@@ -15,7 +15,7 @@ export {
 export type { AgreementActivity, AgreementList, AgreementView, History, HistoryEntry, RecordPage, ShareList, ShareWithPurge, SkippedDocument } from './ledger-views';
 export { LodgementService, type LodgeInput, type Lodged, type TraderSignature } from './lodgement-service';
 export { ROLES, type Role } from './roles';
-export { randomSalts } from './salts';
+export { randomSalts } from '../trader/salts';
 export { createServices, type ServiceOptions, type Services } from './services';
 export { SharingService, type AccessGranted, type ShareInput } from './sharing-service';
 export { FileTokenStore, type IssuedToken, type TokenHolder, type TokenStore } from './token-store';

@@ -24,7 +24,7 @@ import {
   type ShareRecord,
   type SkippedDocument,
 } from 'customs-ledger-chaincode/domain';
-import { compileParser, NOT_PARSED } from './compiled-parser';
+import { compileParser, NOT_PARSED } from 'customs-ledger-chaincode/domain';
 import { GatewayError } from './errors';
 
 export { accessRequestSchema, agreementViewSchema, consignmentRecordSchema, purgeReceiptSchema, shareRecordSchema };

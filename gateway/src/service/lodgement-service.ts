@@ -23,7 +23,7 @@ import { z } from 'zod';
 import type { WalletIdentity } from '../ledger/backend';
 import type { LedgerClient } from './ledger-client';
 import { answerParser, consignmentRecordSchema } from './ledger-views';
-import { randomSalts } from './salts';
+import { randomSalts } from '../trader/salts';
 
 export interface TraderSignature {
   /** 0x-prefixed 20-byte address */

@@ -18,7 +18,7 @@ import {
   type Salts,
   type SignedDeclarationFacts,
 } from 'customs-ledger-chaincode/domain';
-import { randomSalts } from '../service/salts';
+import { randomSalts } from './salts';
 
 export interface SignedDeclaration {
   declaration: Declaration;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { z } from 'zod';
-import { compileParser, NOT_PARSED } from 'customs-ledger-gateway/dist/service/compiled-parser';
+import { compileParser, NOT_PARSED } from 'customs-ledger-chaincode/domain';
 import {
   agreementActivitySchema,
   agreementListSchema,
