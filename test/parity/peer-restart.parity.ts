@@ -25,6 +25,7 @@ import { lodgeOn, makeLodgement, randomSalts, sampleDeclaration } from '../suppo
 import { ROOT, logLinesOfThisRun, needFabric, networkScript } from '../support/parity-fabric';
 import { BE, DE, NL, PARITY_MEMBERS, openFabric, type ParityTarget } from '../support/parity-targets';
 import { agreementJson, sharedPayload } from '../support/scenario';
+import { ROLES } from 'customs-ledger-chaincode/domain';
 
 const DEADLINE_MS = 12_000;
 /** what a request may take beyond the gateway's deadline: the HTTP hop and the answer */
@@ -74,7 +75,7 @@ for (const clientName of ['fabric-gateway', 'fabric-network'] as const) {
       }
       dir = await mkdtemp(join(tmpdir(), 'customs-restart-'));
       const wallet = readers[NL]!;
-      const roles: Role[] = ['officer', 'admin', 'auditor'];
+      const roles: readonly Role[] = ROLES;
       const { store, issued } = await FileTokenStore.open(join(dir, 'tokens.json'), roles.map((role) => ({ label: wallet[role].label, role })));
       token = issued.find((t) => t.role === 'officer')!.token;
       const app = createServer({

@@ -14,10 +14,11 @@ import type { Signer } from 'customs-ledger-gateway/dist/fabric-format/identity'
 import type { ShareRecord } from 'customs-ledger-chaincode/domain';
 import { makeLodgement, newTrader, sampleDeclaration, type Lodgement } from './fixtures';
 import { agreementJson, sharedPayload } from './scenario';
+import { BE, DE, NL } from './identities';
+import type { Role } from 'customs-ledger-chaincode/domain';
 
-export const NL = 'NLCustomsMSP';
-export const BE = 'BECustomsMSP';
-export const DE = 'DECustomsMSP';
+export { BE, DE, NL } from './identities';
+
 export const CHANNEL_ID = 'customs';
 
 const json = (o: unknown): Uint8Array => Buffer.from(JSON.stringify(o));
@@ -26,7 +27,7 @@ export interface AuditLedger {
   dir: string;
   network: EmbeddedNetwork;
   backends: Record<string, LedgerBackend>;
-  wallets: Record<string, Record<'officer' | 'admin' | 'auditor', WalletIdentity>>;
+  wallets: Record<string, Record<Role, WalletIdentity>>;
   lodged: Lodgement[];
   shares: ShareRecord[];
   /** peers', officers' and the orderer's signing material */

@@ -18,6 +18,7 @@ import { backends, WorkerNetwork } from 'customs-ledger-gateway/dist/ledger';
 import { BE, DE, NL, testIdentities } from './identities';
 import { MemoryBackend, MemoryFaults } from './memory-backend';
 import { CHANNEL, MemoryLedger } from './memory-ledger';
+import { ROLES } from 'customs-ledger-chaincode/domain';
 
 export type Authority = 'NL' | 'BE' | 'DE';
 export const MSP: Record<Authority, string> = { NL, BE, DE };
@@ -56,7 +57,6 @@ export interface GatewayOptions {
   limits?: ServerLimits;
 }
 
-const ROLES: readonly Role[] = ['admin', 'auditor', 'officer'];
 const AUTHORITIES: readonly Authority[] = ['NL', 'BE', 'DE'];
 
 interface Channel {

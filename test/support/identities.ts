@@ -5,6 +5,7 @@ import {
   type CertificateAuthority,
   type IssuedIdentity,
 } from 'customs-ledger-gateway/dist/identity/pki';
+import { ROLES } from 'customs-ledger-chaincode/domain';
 
 export type Role = 'admin' | 'auditor' | 'officer';
 export const MEMBERS = ['BECustomsMSP', 'DECustomsMSP', 'NLCustomsMSP'] as const;
@@ -24,7 +25,7 @@ export class TestIdentities {
       const org = msp.replace(/MSP$/, '').toLowerCase();
       const ca = await createCertificateAuthority(msp, `${org}.customs.example`);
       cas.set(msp, ca);
-      for (const role of ['admin', 'auditor', 'officer'] as const) {
+      for (const role of ROLES) {
         users.set(`${msp}/${role}`, await issueCertificate(ca, { commonName: `${role}1`, ou: 'client', attributes: { role } }));
       }
       users.set(`${msp}/none`, await issueCertificate(ca, { commonName: 'visitor1', ou: 'client' }));

@@ -5,13 +5,14 @@
  */
 import { backends, EmbeddedNetwork } from 'customs-ledger-gateway/dist/ledger';
 import { lodgeOn, makeLodgement, sampleDeclaration } from './fixtures';
+import { MEMBERS } from './identities';
 
 async function main(): Promise<void> {
   const dataDir = process.argv[2];
   if (!dataDir) {
     throw new Error('usage: lodge-stream <data folder>');
   }
-  const network = await EmbeddedNetwork.start({ dataDir, channelId: 'customs', members: ['BECustomsMSP', 'DECustomsMSP', 'NLCustomsMSP'] });
+  const network = await EmbeddedNetwork.start({ dataDir, channelId: 'customs', members: [...MEMBERS] });
   const backend = backends.embedded(network, 'NLCustomsMSP');
   const officer = network.wallet('NLCustomsMSP').officer;
   process.stdout.write('ready\n');

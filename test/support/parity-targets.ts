@@ -9,16 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backends, EmbeddedNetwork, registerMember, type LedgerBackend, type WalletIdentity } from 'customs-ledger-gateway/dist/ledger';
 import type * as FabricModule from 'customs-ledger-gateway/dist/ledger/fabric';
+import { BE, DE, NL } from './identities';
+
+export { BE, DE, NL } from './identities';
 
 export type TargetName = 'embedded' | 'fabric-network' | 'fabric-gateway';
 export const TARGETS: readonly TargetName[] = ['embedded', 'fabric-network', 'fabric-gateway'];
 
-export const NL = 'NLCustomsMSP';
-export const BE = 'BECustomsMSP';
-export const DE = 'DECustomsMSP';
 export const PARITY_MEMBERS = [NL, BE, DE] as const;
 
-export type Role = 'officer' | 'admin' | 'auditor';
+import type { Role } from 'customs-ledger-chaincode/domain';
+
+export type { Role };
 
 export interface ParityTarget {
   name: TargetName;

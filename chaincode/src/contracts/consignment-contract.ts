@@ -8,12 +8,10 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { CodedContract } from './coded-contract';
 import { z } from 'zod';
 import {
-  CUSTOMS_RETENTION_YEARS,
   LedgerRuleError,
   PRIVATE_FIELDS,
   RECORD_STATUSES,
   addDays,
-  addYears,
   canonicalBytes,
   canonicalJson,
   categorySchema,
@@ -34,7 +32,6 @@ import {
   type Declaration,
   type PrivateDeclaration,
   type PrivateField,
-  type PurgeReceipt,
   type RecordView,
   type Salts,
   type ShareRecord,
@@ -56,6 +53,8 @@ import {
   withStatus,
   requireNewRecipient,
   shareableCategories,
+  ownDeclarationPurge,
+  sharedCopyPurge,
   DOCUMENT_KEYS,
   OWN_RECORD_PURGE,
   PRIVATE_KEYS,
@@ -500,33 +499,12 @@ export class ConsignmentContract extends CodedContract {
     if (!share) {
       throw new LedgerRuleError('SHARE_NOT_FOUND', `no share ${sid} of ${id}`, { ucr: id, shareId: sid });
     }
-    if (share.to !== caller.msp) {
-      throw new LedgerRuleError('WRONG_ORGANIZATION', `only the holder ${share.to} purges its copy`, { holder: share.to });
-    }
     const purgeKey = key(ctx, PURGE, id, sid);
-    if ((await ctx.stub.getState(purgeKey)).length > 0) {
-      throw new LedgerRuleError('ALREADY_PURGED', `the copy of share ${sid} was already purged`, { ucr: id, shareId: sid });
-    }
+    const alreadyPurged = (await ctx.stub.getState(purgeKey)).length > 0;
     const now = txTime(ctx);
     const agreement = await loadAgreement(ctx, share.agreementId, now);
-    const reason =
-      agreement.status === 'terminated' ? 'agreement-terminated' : now >= share.retainUntil ? 'retention-elapsed' : null;
-    if (reason === null) {
-      throw new LedgerRuleError('RETENTION_NOT_REACHED', `the copy must be kept until ${share.retainUntil}`, {
-        retainUntil: share.retainUntil,
-      });
-    }
+    const receipt = sharedCopyPurge(share, agreement, caller.msp, alreadyPurged, now, ctx.stub.getTxID());
     await ctx.stub.purgePrivateData(implicitCollection(caller.msp), key(ctx, SHARED, id, sid));
-    const receipt: PurgeReceipt = {
-      docType: 'purge',
-      ucr: id,
-      shareId: sid,
-      agreementId: share.agreementId,
-      holder: caller.msp,
-      reason,
-      purgedAt: now,
-      txId: ctx.stub.getTxID(),
-    };
     await writeState(ctx, purgeKey, receipt);
     await ctx.stub.setStateValidationParameter(purgeKey, allOf([caller.msp]));
     await ctx.stub.putState(key(ctx, PURGE_BY_AGREEMENT, share.agreementId, id, sid), INDEX_VALUE);
@@ -542,29 +520,10 @@ export class ConsignmentContract extends CodedContract {
     const caller = requireRole(ctx, 'officer');
     const record = await this._loadRecord(ctx, ucr);
     requireOriginator(record, caller.msp);
-    if (record.privatePurgedAt !== null) {
-      throw new LedgerRuleError('ALREADY_PURGED', `the declaration of ${record.ucr} was already purged`, { ucr: record.ucr });
-    }
-    const now = txTime(ctx);
-    const earliest = addYears(record.lodgedAt, CUSTOMS_RETENTION_YEARS);
-    if (now < earliest) {
-      throw new LedgerRuleError('RETENTION_NOT_REACHED', `a declaration is kept at least until ${earliest}`, {
-        retainUntil: earliest,
-      });
-    }
+    const purged = ownDeclarationPurge(record, txTime(ctx), ctx.stub.getTxID());
     await ctx.stub.purgePrivateData(implicitCollection(caller.msp), key(ctx, DECLARATION, record.ucr));
-    const updated: ConsignmentRecord = { ...record, privatePurgedAt: now, updatedAt: now };
-    await writeState(ctx, key(ctx, CONSIGNMENT, record.ucr), updated);
-    const receipt: PurgeReceipt = {
-      docType: 'purge',
-      ucr: record.ucr,
-      shareId: null,
-      agreementId: null,
-      holder: caller.msp,
-      reason: 'customs-retention-elapsed',
-      purgedAt: now,
-      txId: ctx.stub.getTxID(),
-    };
+    await writeState(ctx, key(ctx, CONSIGNMENT, record.ucr), purged.record);
+    const receipt = purged.receipt;
     const purgeKey = key(ctx, PURGE, record.ucr, OWN_RECORD);
     await writeState(ctx, purgeKey, receipt);
     await ctx.stub.setStateValidationParameter(purgeKey, allOf([caller.msp]));

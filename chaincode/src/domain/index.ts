@@ -17,6 +17,7 @@ export * from './lodging';
 export * from './merkle';
 export * from './parse';
 export * from './patterns';
+export * from './purging';
 export * from './record';
 export * from './sharing';
 export * from './signature';

@@ -14,6 +14,7 @@ import {
 import { BE, DE, NL, testIdentities } from '../../../support/identities';
 import { MemoryLedger } from '../../../support/memory-ledger';
 import { expectOk, lodge, makeAgreement, share } from '../../../support/scenario';
+import type { Role } from 'customs-ledger-chaincode/domain';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -129,7 +130,7 @@ describe('compiled answer parser', function () {
     const unsigned = await lodge(ledger, NL, {}, null);
     expectOk(await share(ledger, lodged, { from: NL, to: BE, agreementId: 'AGR-NL-BE' }));
     expectOk(await ledger.submit('consignment:UpdateStatus', { msp: NL, args: [lodged.declaration.ucr, 'risk-assessed', 'profile match'] }));
-    const evaluate = async (fn: string, msp: string, role: 'officer' | 'admin' | 'auditor', args: string[]) =>
+    const evaluate = async (fn: string, msp: string, role: Role, args: string[]) =>
       expectOk(await ledger.evaluate(fn, { msp, role, args }));
     for (const [msp, role] of [[NL, 'officer'], [BE, 'officer'], [DE, 'auditor']] as const) {
       add('view', await evaluate('consignment:Get', msp, role, [lodged.declaration.ucr]));

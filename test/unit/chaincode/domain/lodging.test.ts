@@ -14,9 +14,8 @@ import {
 } from 'customs-ledger-chaincode/domain';
 import { makeLodgement, newTrader, newUcr, randomSalts, sampleDeclaration } from '../../../support/fixtures';
 import { CHANNEL } from '../../../support/memory-ledger';
+import { BE, NL } from '../../../support/identities';
 
-const NL = 'NLCustomsMSP';
-const BE = 'BECustomsMSP';
 
 function refusedWith(code: ErrorCode, run: () => unknown): void {
   assert.throws(run, (err: unknown) => err instanceof LedgerRuleError && err.code === code);

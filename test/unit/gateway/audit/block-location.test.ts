@@ -12,8 +12,8 @@ import { PeerStore } from 'customs-ledger-gateway/dist/ledger';
 import { folderDigest, runCli } from '../../../support/cli-process';
 import { lodgeOn, makeLodgement, sampleDeclaration } from '../../../support/fixtures';
 import { scratchDir } from '../../../support/scratch-dir';
+import { NL } from '../../../support/identities';
 
-const NL = 'NLCustomsMSP';
 
 describe('audit replay --blocks on folders', function () {
   this.timeout(120_000);

@@ -7,6 +7,7 @@ import { startGateways, type TestGateways } from '../../../support/gateways';
 import { client, expectStatus, lodgeVia } from '../../../support/http-client';
 import { sampleDeclaration } from '../../../support/fixtures';
 import { scratchDir } from '../../../support/scratch-dir';
+import { ROLES } from 'customs-ledger-chaincode/domain';
 
 describe('gateway: authentication and roles', function () {
   this.timeout(60_000);
@@ -20,9 +21,8 @@ describe('gateway: authentication and roles', function () {
     await gws.close();
   });
 
-  const ROLES: Role[] = ['officer', 'admin', 'auditor'];
   /** route → the roles that may use it */
-  const ROUTES: { method: 'get' | 'post'; path: string; body?: unknown; allowed: Role[] }[] = [
+  const ROUTES: { method: 'get' | 'post'; path: string; body?: unknown; allowed: readonly Role[] }[] = [
     { method: 'post', path: '/agreements', body: {}, allowed: ['admin'] },
     { method: 'get', path: '/agreements', allowed: ROLES },
     { method: 'post', path: '/agreements/AGR-X-001/accept', allowed: ['admin'] },

@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { backends, EmbeddedNetwork } from 'customs-ledger-gateway/dist/ledger';
 import { diffWithReplay } from 'customs-ledger-gateway/dist/ledger/embedded/replay';
+import { MEMBERS } from '../../../support/identities';
 
-const MEMBERS = ['BECustomsMSP', 'DECustomsMSP', 'NLCustomsMSP'];
 
 async function killDuringStream(dataDir: string, after: number): Promise<string[]> {
   const child = spawn(process.execPath, [resolve(__dirname, '../../../support/lodge-stream.js'), dataDir], {

@@ -7,10 +7,9 @@ import { backends, EmbeddedNetwork, LedgerError, type LedgerBackend, type Wallet
 import { lodgeOn, makeLodgement, newTrader, sampleDeclaration, type Lodgement } from '../../../support/fixtures';
 import { agreementJson, sharedPayload } from '../../../support/scenario';
 import { readBlock } from 'customs-ledger-gateway/dist/fabric-format/block-reader';
+import { BE, DE, NL } from '../../../support/identities';
+import type { Role } from 'customs-ledger-chaincode/domain';
 
-const NL = 'NLCustomsMSP';
-const BE = 'BECustomsMSP';
-const DE = 'DECustomsMSP';
 
 const json = (o: unknown): Uint8Array => Buffer.from(JSON.stringify(o));
 
@@ -21,7 +20,7 @@ describe('embedded network (execute–order–validate on LevelDB)', function ()
   let nl: LedgerBackend;
   let be: LedgerBackend;
   let de: LedgerBackend;
-  let wallets: Record<string, Record<'officer' | 'admin' | 'auditor', WalletIdentity>>;
+  let wallets: Record<string, Record<Role, WalletIdentity>>;
 
   const start = async () => {
     network = await EmbeddedNetwork.start({ dataDir: dir, channelId: 'customs', members: [NL, BE, DE], syncWrites: false });

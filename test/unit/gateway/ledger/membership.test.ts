@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { organisationMaterial, type OrganisationMaterial } from 'customs-ledger-gateway/dist/ledger/embedded/crypto-material';
 import { Membership } from 'customs-ledger-gateway/dist/ledger/embedded/membership';
+import { BE, NL } from '../../../support/identities';
 
-const NL = 'NLCustomsMSP';
-const BE = 'BECustomsMSP';
 
 describe('channel membership of an identity', () => {
   let dir: string;

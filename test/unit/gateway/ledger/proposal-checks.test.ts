@@ -7,16 +7,16 @@ import { backends, EmbeddedNetwork, type WalletIdentity } from 'customs-ledger-g
 import { EndorsementRefused } from 'customs-ledger-gateway/dist/ledger/embedded/peer';
 import { buildProposal } from 'customs-ledger-gateway/dist/fabric-format/proposal';
 import { lodgeOn, makeLodgement, newTrader, sampleDeclaration } from '../../../support/fixtures';
+import { BE, NL } from '../../../support/identities';
+import type { Role } from 'customs-ledger-chaincode/domain';
 
-const NL = 'NLCustomsMSP';
-const BE = 'BECustomsMSP';
 
 describe('an embedded peer checks every proposal it answers', function () {
   this.timeout(60_000);
   let dir: string;
   let network: EmbeddedNetwork;
-  let nl: Record<'officer' | 'admin' | 'auditor', WalletIdentity>;
-  let be: Record<'officer' | 'admin' | 'auditor', WalletIdentity>;
+  let nl: Record<Role, WalletIdentity>;
+  let be: Record<Role, WalletIdentity>;
   let ucr: string;
 
   const proposal = (signer: WalletIdentity, args: string[] = ['consignment:Get', ucr]) =>

@@ -7,10 +7,9 @@ import { backends, EmbeddedNetwork, LedgerError, WorkerNetwork, type LedgerBacke
 import { buildProposal } from 'customs-ledger-gateway/dist/fabric-format/proposal';
 import { EndorsementRefused } from 'customs-ledger-gateway/dist/ledger/embedded/peer';
 import { lodgeOn, makeLodgement, newTrader, sampleDeclaration } from '../../../support/fixtures';
+import { BE, DE, NL } from '../../../support/identities';
+import type { Role } from 'customs-ledger-chaincode/domain';
 
-const NL = 'NLCustomsMSP';
-const BE = 'BECustomsMSP';
-const DE = 'DECustomsMSP';
 
 
 describe('embedded network in its own thread (WorkerNetwork)', function () {
@@ -18,7 +17,7 @@ describe('embedded network in its own thread (WorkerNetwork)', function () {
   let dir: string;
   let network: WorkerNetwork;
   let nl: LedgerBackend;
-  let wallet: Record<'officer' | 'admin' | 'auditor', WalletIdentity>;
+  let wallet: Record<Role, WalletIdentity>;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'customs-ledger-worker-'));

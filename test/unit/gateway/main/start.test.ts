@@ -12,6 +12,7 @@ import { EmbeddedNetwork, diffWithReplay } from 'customs-ledger-gateway/dist/led
 import { ApiClient, ApiError } from 'customs-ledger-gateway/dist/main/api-client';
 import { randomSalts, sampleDeclaration } from '../../../support/fixtures';
 import { scratchDir } from '../../../support/scratch-dir';
+import { MEMBERS } from '../../../support/identities';
 
 const START = resolve(__dirname, '../../../../../gateway/dist/main/start.js');
 const BASE_PORT = 24_000 + Math.floor(Math.random() * 2_000) * 3;
@@ -101,7 +102,7 @@ describe('npm start: SIGKILL during lodgements over HTTP, then restart', functio
       second.child.kill('SIGTERM');
       await second.exited;
     }
-    const network = await EmbeddedNetwork.start({ dataDir: scratch.path, channelId: 'customs', members: ['BECustomsMSP', 'DECustomsMSP', 'NLCustomsMSP'] });
+    const network = await EmbeddedNetwork.start({ dataDir: scratch.path, channelId: 'customs', members: [...MEMBERS] });
     try {
       for (const peer of network.allPeers()) {
         assert.deepEqual(await diffWithReplay(peer.store), [], `${peer.mspId} differs from a replay of its blocks`);
