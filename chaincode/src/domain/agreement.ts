@@ -25,9 +25,10 @@ const uniqueSorted = <T extends string>(values: T[]): T[] => [...new Set(values)
 export const agreementProposalSchema = z
   .strictObject({
     id: agreementIdSchema,
-    parties: z.array(mspIdSchema).min(2, 'must name at least two member authorities').max(32),
-    categories: z.array(categorySchema).min(1, 'must name at least one data category'),
-    purposes: z.array(purposeSchema).min(1, 'must name at least one purpose'),
+    // Repeats are refused below (naming the array); `uniqueItems` says so to whoever reads the schema.
+    parties: z.array(mspIdSchema).min(2, 'must name at least two member authorities').max(32).meta({ uniqueItems: true }),
+    categories: z.array(categorySchema).min(1, 'must name at least one data category').meta({ uniqueItems: true }),
+    purposes: z.array(purposeSchema).min(1, 'must name at least one purpose').meta({ uniqueItems: true }),
     legalBasis: z.string().min(1, 'must not be empty').max(2000),
     validFrom: instant,
     validUntil: instant,

@@ -55,8 +55,15 @@ export function isPrivateField(name: string): name is PrivateField {
 
 // ---- formats ----------------------------------------------------------------
 
-const country = z.string().refine((c) => ISO_COUNTRIES.has(c), 'must be an ISO 3166-1 alpha-2 country code');
-const currency = z.string().refine((c) => ISO_CURRENCIES.has(c), 'must be an ISO 4217 currency code');
+/**
+ * A code list as one regular-expression alternation. The lists are checked
+ * as patterns, not only as set lookups, so that a schema generated from
+ * these (the gateway's OpenAPI document) states exactly what is accepted.
+ */
+const alternation = (codes: ReadonlySet<string>): string => `(?:${[...codes].sort().join('|')})`;
+const COUNTRY = alternation(ISO_COUNTRIES);
+const country = z.string().regex(new RegExp(`^${COUNTRY}$`), 'must be an ISO 3166-1 alpha-2 country code');
+const currency = z.string().regex(new RegExp(`^${alternation(ISO_CURRENCIES)}$`), 'must be an ISO 4217 currency code');
 const text = (max: number) =>
   z
     .string()
@@ -82,13 +89,13 @@ export const ucrSchema = z
   .string()
   .max(35, 'must be at most 35 characters')
   .regex(/^[0-9][A-Z]{2}[0-9A-Z]{1,32}(-[0-9A-Z]{1,31})?$/, 'must be a WCO UCR such as 6NL123456789-C001')
-  .refine((u) => ISO_COUNTRIES.has(u.slice(1, 3)), 'must carry an ISO country code after its year digit');
+  .regex(new RegExp(`^[0-9]${COUNTRY}`), 'must carry an ISO country code after its year digit');
 
 /** UN/LOCODE of a customs office: country code and three letters or digits 2-9. */
 export const locodeSchema = z
   .string()
   .regex(/^[A-Z]{2}[A-Z2-9]{3}$/, 'must be a UN/LOCODE such as NLRTM')
-  .refine((l) => ISO_COUNTRIES.has(l.slice(0, 2)), 'must start with an ISO country code');
+  .regex(new RegExp(`^${COUNTRY}`), 'must start with an ISO country code');
 
 export const hsCodeSchema = z.string().regex(/^[0-9]{6}([0-9]{2}([0-9]{2})?)?$/, 'must be an HS code of 6, 8 or 10 digits');
 

@@ -1,14 +1,22 @@
 import { strict as assert } from 'node:assert';
+import { Ajv2020 } from 'ajv/dist/2020';
+import { z } from 'zod';
 import {
   DECLARATION_FIELDS,
+  ISO_COUNTRIES,
+  ISO_CURRENCIES,
   LedgerRuleError,
   PRIVATE_FIELDS,
   PRIVATE_FIELD_CATEGORY,
   fieldsOfCategories,
   isIso6346,
   parseDeclaration,
+  locodeSchema,
   parseSalts,
+  privateDeclarationSchema,
+  publicDeclarationSchema,
   splitDeclaration,
+  ucrSchema,
 } from 'customs-ledger-chaincode/domain';
 import { randomSalts, sampleDeclaration } from '../../../support/fixtures';
 
@@ -109,5 +117,22 @@ describe('domain/declaration', () => {
     assert.equal(isIso6346('MSCU1234566'), true);
     assert.equal(isIso6346('MSCU1234567'), false);
     assert.equal(isIso6346('CSQ3054383'), false);
+  });
+
+  it('states its code checks as patterns, so their JSON Schema accepts exactly what the parser accepts', () => {
+    const ajv = new Ajv2020({ strict: true });
+    const agree = (name: string, schema: z.ZodType, values: string[]) => {
+      const validate = ajv.compile(z.toJSONSchema(schema, { io: 'input' }));
+      for (const value of values) {
+        assert.equal(validate(value), schema.safeParse(value).success, `${name} ${JSON.stringify(value)}`);
+      }
+    };
+    const countries = [...ISO_COUNTRIES];
+    agree('ucr', ucrSchema, ['6NL123456789-C001', '0AA0', '0ZZ1', '6XX1', '6nl1', '9DE1-A', 'NL1', ...countries.map((c) => `6${c}1`)]);
+    agree('office', locodeSchema, ['NLRTM', 'AAAAA', 'XXRTM', 'BEANR', 'NLRT1', ...countries.map((c) => `${c}ABC`)]);
+    agree('country', publicDeclarationSchema.shape.destinationCountry, ['NL', 'XX', 'nl', 'NLD', '', ...countries]);
+    agree('currency', privateDeclarationSchema.shape.customsValue.shape.currency, ['EUR', 'XXX', 'eur', 'EU', ...ISO_CURRENCIES]);
+    assert.equal(ucrSchema.safeParse('0AA0').success, false, 'AA is no country');
+    assert.match(refusal({ ...sampleDeclaration(), ucr: '0AA0' }).message, /^declaration.ucr: must carry an ISO country code after its year digit/);
   });
 });
