@@ -1,10 +1,11 @@
 /** Small helpers to drive a gateway over HTTP with supertest, as a given role. */
 import { strict as assert } from 'node:assert';
-import request, { type Response, type Test } from 'supertest';
+import type { Response, Test } from 'supertest';
 import type { Role } from 'customs-ledger-gateway/dist/http';
 import type { DataCategory, Declaration, Purpose, Salts } from 'customs-ledger-chaincode/domain';
 import { randomSalts, sampleDeclaration } from './fixtures';
 import { MSP, type Authority, type TestGateway, type TestGateways } from './gateways';
+import { checkedRequest } from './spec-check';
 
 export const API = '/api/v1';
 
@@ -13,14 +14,19 @@ export interface Client {
   post(path: string, body?: unknown, role?: Role): Test;
 }
 
-/** A client of one gateway; paths are under /api/v1 unless they start with "//" (then taken from the root). */
+/**
+ * A client of one gateway; paths are under /api/v1 unless they start with
+ * "//" (then taken from the root). Every answer is held to the gateway's
+ * OpenAPI document (spec-check.ts): one it does not declare fails the test.
+ */
 export function client(gw: TestGateway): Client {
   const url = (path: string) => (path.startsWith('//') ? path.slice(1) : `${API}${path}`);
   const auth = (t: Test, role: Role | undefined) => (role ? t.set('Authorization', `Bearer ${gw.tokens[role]}`) : t);
+  const http = checkedRequest(gw.app);
   return {
-    get: (path, role) => auth(request(gw.app).get(url(path)), role),
+    get: (path, role) => auth(http.get(url(path)), role),
     post: (path, body, role) => {
-      const t = auth(request(gw.app).post(url(path)), role);
+      const t = auth(http.post(url(path)), role);
       return body === undefined ? t : t.send(body as object);
     },
   };

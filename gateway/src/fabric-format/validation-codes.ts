@@ -1,17 +1,19 @@
 /** Fabric's transaction validation codes (peer.TxValidationCode): by name, and as the numbers a block's TRANSACTIONS_FILTER holds. */
 import { peer } from '@hyperledger/fabric-protos';
 
-/** Fabric's transaction validation codes, by name (peer.TxValidationCode). */
-export type ValidationCode =
-  | 'VALID'
-  | 'MVCC_READ_CONFLICT'
-  | 'PHANTOM_READ_CONFLICT'
-  | 'ENDORSEMENT_POLICY_FAILURE'
-  | 'DUPLICATE_TXID'
-  | 'BAD_CREATOR_SIGNATURE'
-  | 'BAD_PROPOSAL_TXID'
-  | 'INVALID_ENDORSER_TRANSACTION'
-  | 'INVALID_OTHER_REASON';
+/** Fabric's transaction validation codes the ledger names (peer.TxValidationCode); any other number reads as INVALID_OTHER_REASON. */
+export const VALIDATION_CODES = [
+  'VALID',
+  'MVCC_READ_CONFLICT',
+  'PHANTOM_READ_CONFLICT',
+  'ENDORSEMENT_POLICY_FAILURE',
+  'DUPLICATE_TXID',
+  'BAD_CREATOR_SIGNATURE',
+  'BAD_PROPOSAL_TXID',
+  'INVALID_ENDORSER_TRANSACTION',
+  'INVALID_OTHER_REASON',
+] as const;
+export type ValidationCode = (typeof VALIDATION_CODES)[number];
 
 const CODES = peer.TxValidationCode as unknown as Record<string, number>;
 

@@ -20,6 +20,31 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefi
   throw new LedgerRuleError('INVALID_ARGUMENT', `${field}: ${describe(issue)}`, { field });
 }
 
+/**
+ * A body of one of two shapes, told apart by one member: `present` when the
+ * body is an object that has it, `absent` otherwise. It is parsed with the
+ * one schema it is chosen for, so a refusal names that schema's field.
+ */
+export class BodyChoice<A extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+  constructor(
+    readonly member: string,
+    readonly present: A,
+    readonly absent: B,
+  ) {}
+
+  schemaFor(input: unknown): A | B {
+    return typeof input === 'object' && input !== null && this.member in input ? this.present : this.absent;
+  }
+}
+
+/** A route's body: one schema, or a choice of two. */
+export type RequestBody = z.ZodType | BodyChoice;
+export type BodyOutput<B> = B extends BodyChoice<infer P, infer A> ? z.output<P> | z.output<A> : B extends z.ZodType ? z.output<B> : undefined;
+
+export function parseBody<B extends RequestBody>(body: B, input: unknown): BodyOutput<B> {
+  return parseInput(body instanceof BodyChoice ? body.schemaFor(input) : body, input) as BodyOutput<B>;
+}
+
 function describe(issue: z.core.$ZodIssue | undefined): string {
   if (issue === undefined) {
     return 'is invalid';

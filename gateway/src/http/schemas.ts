@@ -25,11 +25,16 @@ import {
   type DeclarationField,
 } from 'customs-ledger-chaincode/domain';
 
-/** A non-negative whole number written in a query string or path. */
+/** A non-negative whole number written in a query string or path: decimal digits, no leading zero, at most 15. */
+const MAX_WHOLE_NUMBER = 999_999_999_999_999;
 const wholeNumber = z
   .string()
   .regex(/^(0|[1-9][0-9]{0,14})$/, 'must be a whole number')
   .transform(Number);
+
+/** A whole number from `min` to `max`, written in a query string. */
+const wholeNumberIn = (min: number, max: number) =>
+  wholeNumber.pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 const reason = z.string().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
 
@@ -57,7 +62,7 @@ export const agreementListQuery = z.strictObject({
 
 // ---- consignments -------------------------------------------------------------
 
-const traderSchema = z.strictObject({
+export const traderSchema = z.strictObject({
   address: traderAddressSchema,
   signature: traderSignatureSchema,
 });
@@ -95,16 +100,20 @@ export const shareBody = z.strictObject({
     .min(1, 'must name at least one category')
     .max(5)
     .refine((c) => new Set(c).size === c.length, 'must not repeat a category')
+    .meta({ uniqueItems: true })
     .optional(),
 });
 
 export const accessBody = z.strictObject({ purpose: purposeSchema });
 
-/** Base64url of the ledger's bookmark, so a cursor is a plain URL-safe token. */
+/** Base64url of the ledger's bookmark, so a cursor is a plain URL-safe token ("" for the first page, and after the last). */
+const BOOKMARK = /^[A-Za-z0-9_-]*$/;
+const BOOKMARK_MESSAGE = 'must be the bookmark of a previous page';
+export const bookmarkSchema = z.string().regex(BOOKMARK, BOOKMARK_MESSAGE);
 const cursor = z
   .string()
   .max(1400, 'must be at most 1400 characters')
-  .regex(/^[A-Za-z0-9_-]*$/, 'must be the bookmark of a previous page')
+  .regex(BOOKMARK, BOOKMARK_MESSAGE)
   .transform((b) => Buffer.from(b, 'base64url').toString('utf8'));
 
 const listValue: Record<'day' | 'office' | 'status', z.ZodType> = {
@@ -120,7 +129,7 @@ export const listQuery = z
   .strictObject({
     by: z.enum(['day', 'office', 'status']),
     value: z.string().max(64, 'must be at most 64 characters'),
-    pageSize: wholeNumber.pipe(z.number().min(1, 'must be at least 1').max(200, 'must be at most 200')).default(50),
+    pageSize: wholeNumberIn(1, 200).default(50),
     bookmark: cursor.default(''),
   })
   .superRefine((q, ctx) => {
@@ -167,12 +176,12 @@ export const discloseBody = z.strictObject({ ucr: ucrSchema, fields: disclosedFi
 export const MAX_BLOCKS_PER_PAGE = 100;
 
 export const blocksQuery = z
-  .strictObject({ from: wholeNumber.default(0), to: wholeNumber.optional() })
+  .strictObject({ from: wholeNumberIn(0, MAX_WHOLE_NUMBER).default(0), to: wholeNumberIn(0, MAX_WHOLE_NUMBER).optional() })
   .transform((q) => ({ from: q.from, to: q.to ?? q.from + 19 }))
   .refine((q) => q.to >= q.from, { path: ['to'], message: 'must not be before from' })
   .refine((q) => q.to - q.from < MAX_BLOCKS_PER_PAGE, { path: ['to'], message: `must be within ${MAX_BLOCKS_PER_PAGE} blocks of from` });
 
 export const eventsQuery = z.strictObject({
-  fromBlock: wholeNumber.default(0),
-  limit: wholeNumber.pipe(z.number().min(1, 'must be at least 1').max(1000, 'must be at most 1000')).default(100),
+  fromBlock: wholeNumberIn(0, MAX_WHOLE_NUMBER).default(0),
+  limit: wholeNumberIn(1, 1000).default(100),
 });

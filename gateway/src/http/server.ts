@@ -4,7 +4,7 @@
  * under /api/v1 except /healthz, /metrics and /openapi.json.
  */
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
+import express, { Router, type Express, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -15,16 +15,15 @@ import type { EventCollection } from '../service/audit-service';
 import type { LedgerClientOptions } from '../service/ledger-client';
 import { createServices } from '../service/services';
 import type { TokenStore } from '../service/token-store';
-import { ApiRouter } from './api-router';
 import { Authenticator, type Wallet } from './auth';
 import { errorHandler, notFound } from './error-handler';
 import { HttpError } from './http-error';
-import { GatewayMetrics, routeLabel } from './metrics';
+import { GatewayMetrics } from './metrics';
 import { API_PREFIX, openApiDocument } from './openapi';
-import { agreementRoutes } from './routes/agreements';
-import { auditRoutes } from './routes/audit';
-import { consignmentRoutes } from './routes/consignments';
-import { verificationRoutes } from './routes/verification';
+import { openApiSchema } from './responses';
+import type { RouteContext } from './route';
+import { registerRoutes } from './route-registry';
+import { API_MOUNT, SYSTEM_MOUNT, type Mount } from './route-table';
 
 export interface RateLimit {
   windowMs: number;
@@ -65,7 +64,7 @@ export function createServer(deps: ServerDeps): Express {
     ...(limits.ledger ? { ledger: limits.ledger } : {}),
     ...(limits.events ? { events: limits.events } : {}),
   });
-  const openapi = openApiDocument(deps.backend.mspId);
+  const openapi = openApiSchema.parse(openApiDocument(deps.backend.mspId));
 
   const app = express();
   app.set('case sensitive routing', true);
@@ -78,36 +77,26 @@ export function createServer(deps: ServerDeps): Express {
   app.use(requestLog(deps.logger));
   app.use(metrics.middleware());
 
-  app.get('/healthz', routeLabel('/healthz'), async (_req, res) => {
-    try {
-      res.json(await services.health.check());
-    } catch (err) {
-      deps.logger.warn({ err }, 'health check failed');
-      res.status(503).json({ status: 'unavailable', mspId: deps.backend.mspId });
-    }
-  });
-  app.get('/metrics', routeLabel('/metrics'), async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-  app.get('/openapi.json', routeLabel('/openapi.json'), (_req, res) => {
-    res.json(openapi);
-  });
-
-  const api = new ApiRouter(API_PREFIX, new Authenticator(deps.tokens, wallet));
-  agreementRoutes(api, services);
-  consignmentRoutes(api, services);
-  verificationRoutes(api, services);
-  auditRoutes(api, services);
+  const auth = new Authenticator(deps.tokens, wallet);
+  const context: RouteContext = { services, mspId: deps.backend.mspId, logger: deps.logger, metrics, openapi };
+  app.use(mountRouter(SYSTEM_MOUNT, auth, context));
 
   const rate = limits.rateLimit ?? DEFAULT_RATE_LIMIT;
   if (rate !== false) {
     app.use(API_PREFIX, rateLimiter(rate));
   }
   app.use(API_PREFIX, jsonBody(limits.bodyBytes ?? DEFAULT_BODY_BYTES));
-  app.use(API_PREFIX, api.router);
+  app.use(API_PREFIX, mountRouter(API_MOUNT, auth, context));
   app.use(notFound());
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/** The routes of one mount on a router of their own (case-sensitive, strict about trailing slashes). */
+function mountRouter(mount: Mount, auth: Authenticator, context: RouteContext): Router {
+  const router = Router({ caseSensitive: true, strict: true, mergeParams: false });
+  registerRoutes(router, mount.prefix, mount.routes, auth, context);
+  return router;
 }
 
 function requestLog(logger: Logger): RequestHandler {

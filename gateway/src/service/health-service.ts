@@ -1,10 +1,11 @@
 /** Whether the authority's ledger answers, and how far it is. */
+import type { LedgerBackend } from '../ledger/backend';
 import type { LedgerClient } from './ledger-client';
 
 export interface Health {
   status: 'ok';
   mspId: string;
-  backend: string;
+  backend: LedgerBackend['kind'];
   blockHeight: number;
 }
 

@@ -30,7 +30,7 @@ import { GatewayError } from './errors';
 export { accessRequestSchema, agreementViewSchema, consignmentRecordSchema, purgeReceiptSchema, shareRecordSchema };
 export type { AgreementView, SkippedDocument };
 
-export const recordViewSchema: z.ZodType<RecordView> = z.object({
+export const recordViewSchema = z.object({
   record: consignmentRecordSchema,
   private: z
     .object({
@@ -40,7 +40,7 @@ export const recordViewSchema: z.ZodType<RecordView> = z.object({
       sources: z.array(z.string()),
     })
     .nullable(),
-});
+}) satisfies z.ZodType<RecordView>;
 
 /**
  * Every listing names the documents it had to leave out (a document under a
@@ -54,10 +54,10 @@ export interface ShareList {
   shares: ShareWithPurge[];
   skipped: SkippedDocument[];
 }
-export const shareListSchema: z.ZodType<ShareList> = z.object({
-  shares: z.array(z.intersection(shareRecordSchema, z.object({ purge: purgeReceiptSchema.nullable() }))),
+export const shareListSchema = z.object({
+  shares: z.array(shareRecordSchema.extend({ purge: purgeReceiptSchema.nullable() })),
   skipped,
-});
+}) satisfies z.ZodType<ShareList>;
 
 export interface HistoryEntry {
   txId: string;
@@ -69,12 +69,13 @@ export interface History {
   entries: HistoryEntry[];
   skipped: SkippedDocument[];
 }
-export const historySchema: z.ZodType<History> = z.object({
-  entries: z.array(
-    z.object({ txId: z.string(), timestamp: z.string(), isDelete: z.boolean(), record: consignmentRecordSchema.nullable() }),
-  ),
-  skipped,
-});
+export const historyEntrySchema = z.object({
+  txId: z.string(),
+  timestamp: z.string(),
+  isDelete: z.boolean(),
+  record: consignmentRecordSchema.nullable(),
+}) satisfies z.ZodType<HistoryEntry>;
+export const historySchema = z.object({ entries: z.array(historyEntrySchema), skipped }) satisfies z.ZodType<History>;
 
 export interface RecordPage {
   records: ConsignmentRecord[];
@@ -82,12 +83,12 @@ export interface RecordPage {
   count: number;
   skipped: SkippedDocument[];
 }
-export const recordPageSchema: z.ZodType<RecordPage> = z.object({
+export const recordPageSchema = z.object({
   records: z.array(consignmentRecordSchema),
   bookmark: z.string(),
   count: z.number().int(),
   skipped,
-});
+}) satisfies z.ZodType<RecordPage>;
 
 export interface AgreementActivity {
   agreement: AgreementView;
@@ -96,19 +97,19 @@ export interface AgreementActivity {
   purges: PurgeReceipt[];
   skipped: SkippedDocument[];
 }
-export const agreementActivitySchema: z.ZodType<AgreementActivity> = z.object({
+export const agreementActivitySchema = z.object({
   agreement: agreementViewSchema,
   shares: z.array(shareRecordSchema),
   accesses: z.array(accessRequestSchema),
   purges: z.array(purgeReceiptSchema),
   skipped,
-});
+}) satisfies z.ZodType<AgreementActivity>;
 
 export interface AgreementList {
   agreements: AgreementView[];
   skipped: SkippedDocument[];
 }
-export const agreementListSchema: z.ZodType<AgreementList> = z.object({ agreements: z.array(agreementViewSchema), skipped });
+export const agreementListSchema = z.object({ agreements: z.array(agreementViewSchema), skipped }) satisfies z.ZodType<AgreementList>;
 
 /**
  * A parser for one kind of contract answer. An answer that does not parse is

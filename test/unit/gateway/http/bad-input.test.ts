@@ -4,18 +4,18 @@
  * ledger (its fingerprint is the same before and after).
  */
 import { strict as assert } from 'node:assert';
-import request from 'supertest';
 import type { Role } from 'customs-ledger-gateway/dist/http';
 import type { Declaration } from 'customs-ledger-chaincode/domain';
 import { randomSalts, sampleDeclaration } from '../../../support/fixtures';
 import { MSP, startGateways, type Authority, type TestGateways } from '../../../support/gateways';
 import { API, client, expectStatus, lodgeVia, makeAgreement } from '../../../support/http-client';
+import { checkedRequest } from '../../../support/spec-check';
 
 interface Case {
   name: string;
   /** gateway that receives the request (default NL) */
   via?: Authority;
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'TRACE';
   /** path under /api/v1 ({ucr}, {agreement}, {share} are filled in), or from the root when it starts with "//" */
   path: string;
   /** role whose token is sent; "none" sends none; a string starting with "Authorization:" is sent as that header */
@@ -385,9 +385,14 @@ const CASES: Case[] = [
   // ---- routes and methods ----------------------------------------------------------------------------
   { name: 'an unknown route', method: 'GET', path: '/nope', as: 'officer', status: 404 },
   { name: 'another API version', method: 'GET', path: '//api/v2/agreements', as: 'officer', status: 404 },
-  { name: 'DELETE on a record', method: 'DELETE', path: '/consignments/{ucr}', as: 'officer', status: 404 },
-  { name: 'PUT on a record', method: 'PUT', path: '/consignments/{ucr}', as: 'officer', body: lodge(), status: 404 },
-  { name: 'PATCH on an agreement', method: 'PATCH', path: '/agreements/{agreement}', as: 'admin', body: { status: 'active' }, status: 404 },
+  { name: 'DELETE on a record', method: 'DELETE', path: '/consignments/{ucr}', as: 'officer', status: 405 },
+  { name: 'PUT on a record', method: 'PUT', path: '/consignments/{ucr}', as: 'officer', body: lodge(), status: 405 },
+  { name: 'PATCH on an agreement', method: 'PATCH', path: '/agreements/{agreement}', as: 'admin', body: { status: 'active' }, status: 405 },
+  { name: 'TRACE on a record', method: 'TRACE', path: '/consignments/{ucr}', status: 405 },
+  { name: 'GET on a route that only takes POST', method: 'GET', path: '/verify', status: 405 },
+  { name: 'POST on a route that only takes GET', method: 'POST', path: '/consignments/{ucr}/history', as: 'officer', body: {}, status: 405 },
+  { name: 'PUT on the health check', method: 'PUT', path: '//healthz', status: 405 },
+  { name: 'DELETE on a path no route has', method: 'DELETE', path: '/consignments/{ucr}/nothing', as: 'officer', status: 404 },
   { name: 'path traversal out of the API', method: 'GET', path: '//api/v1/../../etc/passwd', as: 'officer' },
   { name: 'upper-case route', method: 'GET', path: '//API/V1/agreements', as: 'officer', status: 404 },
   { name: 'a trailing slash', method: 'GET', path: '/agreements/', as: 'officer', status: 404 },
@@ -448,7 +453,7 @@ describe('gateway: bad input is refused with a 4xx and writes nothing', function
       const gw = gws[c.via ?? 'NL'];
       const path = fill(c.path.startsWith('//') ? c.path.slice(1) : `${API}${c.path}`);
       const before = await gws.ledger.fingerprint();
-      let t = request(gw.app)[(c.method ?? 'GET').toLowerCase() as 'get'](path);
+      let t = checkedRequest(gw.app)[(c.method ?? 'GET').toLowerCase() as 'get'](path);
       if (c.as !== undefined && c.as !== 'none') {
         if (c.as.startsWith('Authorization:')) {
           const value = c.as.slice('Authorization:'.length).replace('{BE.officer}', `Bearer ${gws.BE.tokens.officer}`);

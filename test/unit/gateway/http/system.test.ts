@@ -63,12 +63,19 @@ describe('gateway: OpenAPI, metrics, health and audit', function () {
   });
 
   it('describes request bodies from the schemas the routes parse with', async () => {
+    interface ObjectSchema {
+      properties?: Record<string, unknown>;
+      additionalProperties?: unknown;
+    }
     const doc = (await client(gws.NL).get('//openapi.json')).body as {
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; additionalProperties?: unknown } }> } }>>;
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { if?: unknown; then?: ObjectSchema; else?: ObjectSchema } }> } }>>;
     };
+    // a lodgement, or (when it has a signature) the file the trader's tool signed
     const lodge = doc.paths['/api/v1/consignments']?.post?.requestBody?.content['application/json']?.schema;
-    assert.deepEqual(Object.keys(lodge?.properties ?? {}).sort(), ['declaration', 'salts', 'trader']);
-    assert.equal(lodge?.additionalProperties, false);
+    assert.deepEqual(lodge?.if, { type: 'object', required: ['signature'] });
+    assert.deepEqual(Object.keys(lodge?.else?.properties ?? {}).sort(), ['declaration', 'salts', 'trader']);
+    assert.equal(lodge?.else?.additionalProperties, false);
+    assert.deepEqual(Object.keys(lodge?.then?.properties ?? {}).sort(), ['authority', 'channelId', 'declaration', 'salts', 'signature', 'trader', 'version']);
   });
 
   it('exposes Prometheus metrics per gateway: requests by route and status, latency, ledger transactions, block height', async () => {

@@ -8,7 +8,6 @@
  * does not hold is answered exactly as a UCR nobody lodged.
  */
 import { strict as assert } from 'node:assert';
-import request from 'supertest';
 import { Wallet } from 'ethers';
 import { fieldHashes, proofRequestTypedData, declarationHashOf, type Declaration, type Salts } from 'customs-ledger-chaincode/domain';
 import { openApiDocument } from 'customs-ledger-gateway/dist/http';
@@ -16,6 +15,7 @@ import { signDeclaration } from 'customs-ledger-gateway/dist/trader';
 import { randomSalts, sampleDeclaration } from '../../../support/fixtures';
 import { startGateways, type TestGateways } from '../../../support/gateways';
 import { API, client, expectStatus } from '../../../support/http-client';
+import { checkedRequest } from '../../../support/spec-check';
 
 interface Held {
   declaration: Declaration;
@@ -104,7 +104,7 @@ describe('gateway: what a caller without a token learns', function () {
   });
 
   const send = ([method, path, body]: [string, string, unknown?], gateway = gws.DE) => {
-    const t = request(gateway.app)[method as 'get' | 'post'](`${API}${path}`);
+    const t = checkedRequest(gateway.app)[method as 'get' | 'post'](`${API}${path}`);
     return body === undefined ? t : t.send(body as object);
   };
   const statuses = ['lodged', 'risk-assessed', 'held', 'released', 'seized'];
@@ -149,8 +149,8 @@ describe('gateway: what a caller without a token learns', function () {
 
   it('gives a token holder the commitments and the inclusion proof by UCR alone, and a caller without a token neither', async () => {
     const ucr = others[1]!.ucr;
-    assert.equal((await request(gws.DE.app).get(`${API}/commitments/${ucr}`)).status, 401);
-    assert.equal((await request(gws.DE.app).get(`${API}/proofs/inclusion/${ucr}`)).status, 401);
+    assert.equal((await checkedRequest(gws.DE.app).get(`${API}/commitments/${ucr}`)).status, 401);
+    assert.equal((await checkedRequest(gws.DE.app).get(`${API}/proofs/inclusion/${ucr}`)).status, 401);
     expectStatus(await client(gws.DE).get(`/commitments/${ucr}`, 'auditor'), 200);
     expectStatus(await client(gws.DE).get(`/proofs/inclusion/${ucr}`, 'officer'), 200);
   });
@@ -159,14 +159,14 @@ describe('gateway: what a caller without a token learns', function () {
     const signedAt = new Date(Date.now() - 10 * 60_000).toISOString();
     const typed = proofRequestTypedData({ ucr: held.declaration.ucr, authority: gws.DE.msp, signedAt });
     const signature = await held.trader.signTypedData(typed.domain, typed.types, typed.value);
-    const res = await request(gws.DE.app).post(`${API}/proofs/inclusion/${held.declaration.ucr}`).send({ signedAt, signature });
+    const res = await checkedRequest(gws.DE.app).post(`${API}/proofs/inclusion/${held.declaration.ucr}`).send({ signedAt, signature });
     assert.equal(res.status, 403);
     assert.equal((res.body as { error: { field: string } }).error.field, 'signedAt');
   });
 
   it('says nothing of other records on the system routes', async () => {
     for (const path of SYSTEM) {
-      const res = await request(gws.DE.app).get(path);
+      const res = await checkedRequest(gws.DE.app).get(path);
       assert.equal(res.status, 200, path);
       for (const o of others) {
         assert.ok(!res.text.includes(o.ucr) && !res.text.includes(o.txId), `${path} names another record`);
