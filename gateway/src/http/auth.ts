@@ -5,8 +5,8 @@
  */
 import type { Request, RequestHandler } from 'express';
 import type { WalletIdentity } from '../ledger/backend';
-import type { Role } from '../service/roles';
-import type { TokenStore } from '../service/token-store';
+import type { Role } from 'customs-ledger-chaincode/domain';
+import type { TokenStore } from '../identity/token-store';
 import { setCaller } from './caller';
 import { HttpError } from './http-error';
 

@@ -1,7 +1,7 @@
 /** Who called: set by authentication, read by routes. Kept beside the request, not on it. */
 import type { Request } from 'express';
 import type { WalletIdentity } from '../ledger/backend';
-import type { Role } from '../service/roles';
+import type { Role } from 'customs-ledger-chaincode/domain';
 
 export interface Caller {
   /** wallet label of the token's holder */

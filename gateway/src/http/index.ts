@@ -3,5 +3,4 @@ export { createServer, DEFAULT_BODY_BYTES, DEFAULT_RATE_LIMIT, type RateLimit, t
 export { createHttpServer } from './http-server';
 export { API_PREFIX, openApiDocument } from './openapi';
 export type { ErrorBody } from './error-handler';
-export { FileTokenStore, type IssuedToken, type TokenHolder, type TokenStore } from '../service/token-store';
-export { ROLES, type Role } from '../service/roles';
+export { ROLES, type Role } from 'customs-ledger-chaincode/domain';

@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { Role } from '../service/roles';
+import type { Role } from 'customs-ledger-chaincode/domain';
 import type { Services } from '../service/services';
 import type { Caller } from './caller';
 import type { BodyOutput, RequestBody } from './input';

@@ -14,7 +14,7 @@ import type { LedgerBackend, WalletIdentity } from '../ledger/backend';
 import type { EventCollection } from '../service/audit-service';
 import type { LedgerClientOptions } from '../service/ledger-client';
 import { createServices } from '../service/services';
-import type { TokenStore } from '../service/token-store';
+import type { TokenStore } from '../identity/token-store';
 import { Authenticator, type Wallet } from './auth';
 import { errorHandler, notFound } from './error-handler';
 import { HttpError } from './http-error';

@@ -14,9 +14,8 @@ export {
 } from './ledger-client';
 export type { AgreementActivity, AgreementList, AgreementView, History, HistoryEntry, RecordPage, ShareList, ShareWithPurge, SkippedDocument } from './ledger-views';
 export { LodgementService, type LodgeInput, type Lodged, type TraderSignature } from './lodgement-service';
-export { ROLES, type Role } from './roles';
+export { ROLES, type Role } from 'customs-ledger-chaincode/domain';
 export { randomSalts } from '../trader/salts';
 export { createServices, type ServiceOptions, type Services } from './services';
 export { SharingService, type AccessGranted, type ShareInput } from './sharing-service';
-export { FileTokenStore, type IssuedToken, type TokenHolder, type TokenStore } from './token-store';
 export { VerificationService, type DisclosedField, type DisclosureCheck, type Verification } from './verification-service';

@@ -10,7 +10,7 @@ import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { hex64Schema, parseJsonText, parseWith } from 'customs-ledger-chaincode/domain';
-import { ROLES, type Role } from './roles';
+import { ROLES, type Role } from 'customs-ledger-chaincode/domain';
 
 export interface TokenHolder {
   /** wallet identity label, e.g. "officer1" */
