@@ -9,7 +9,6 @@ import { CodedContract } from './coded-contract';
 import { z } from 'zod';
 import {
   LedgerRuleError,
-  PRIVATE_FIELDS,
   RECORD_STATUSES,
   addDays,
   canonicalBytes,
@@ -17,7 +16,6 @@ import {
   categorySchema,
   fieldsOfCategories,
   hashCanonical,
-  leafHash,
   locodeSchema,
   mspIdSchema,
   parsePrivateDeclaration,
@@ -25,25 +23,13 @@ import {
   parseWith,
   purposeSchema,
   ucrSchema,
-  categoryOf,
   type AccessRequest,
   type ConsignmentRecord,
-  type DataCategory,
   type Declaration,
-  type PrivateDeclaration,
-  type PrivateField,
   type RecordView,
-  type Salts,
   type ShareRecord,
   type SharedCopy,
   type StoredDeclaration,
-  accessRequestSchema,
-  consignmentRecordSchema,
-  purgeReceiptSchema,
-  recordInconsistency,
-  sharedCopySchema,
-  shareRecordSchema,
-  storedDeclarationSchema,
   lodgementSchema,
   checkLodgement,
   checkStoredPart,
@@ -53,69 +39,52 @@ import {
   withStatus,
   requireNewRecipient,
   shareableCategories,
+  requireOnwardRight,
+  checkSharedPayload,
   ownDeclarationPurge,
   sharedCopyPurge,
-  DOCUMENT_KEYS,
   OWN_RECORD_PURGE,
-  PRIVATE_KEYS,
   implicitCollection,
-  type IndexKey,
 } from '../domain';
 import { loadAgreement, type AgreementView } from './agreements';
+import {
+  ACCESS,
+  ACCESS_BY_AGREEMENT,
+  BY_DAY,
+  BY_OFFICE,
+  BY_STATUS,
+  CONSIGNMENT,
+  PURGE,
+  PURGE_BY_AGREEMENT,
+  SHARE,
+  SHARED,
+  SHARE_BY_AGREEMENT,
+  DECLARATION,
+  allShares,
+  asAccess,
+  asPurge,
+  asRecord,
+  asShare,
+  heldShares,
+  indexKeys,
+  loadRecord,
+  privateView,
+} from './consignment-state';
 import { allOf } from './policy';
 import {
   INDEX_VALUE,
   collect,
   SkippedDocuments,
-  documentReader,
   emit,
   jsonArg,
   key,
   peerMsp,
-  readPrivate,
   readState,
   requireRole,
   transientJson,
   txTime,
   writeState,
-  type Caller,
 } from './support';
-
-const CONSIGNMENT = DOCUMENT_KEYS.consignment;
-const SHARE = DOCUMENT_KEYS.share;
-const ACCESS = DOCUMENT_KEYS.access;
-const PURGE = DOCUMENT_KEYS.purge;
-const DECLARATION = PRIVATE_KEYS.declaration;
-const SHARED = PRIVATE_KEYS.shared;
-const OWN_RECORD = OWN_RECORD_PURGE;
-const BY_STATUS = 'consignment-status' satisfies IndexKey;
-const BY_OFFICE = 'consignment-office' satisfies IndexKey;
-const BY_DAY = 'consignment-day' satisfies IndexKey;
-const SHARE_BY_AGREEMENT = 'share-agreement' satisfies IndexKey;
-const ACCESS_BY_AGREEMENT = 'access-agreement' satisfies IndexKey;
-const PURGE_BY_AGREEMENT = 'purge-agreement' satisfies IndexKey;
-
-/** Each document is read only under its own key: one that names another is as malformed as garbage. */
-const ownKey = (where: string, expected: string, what: string): string | undefined =>
-  where === expected ? undefined : `it names ${what}`;
-const asRecord = documentReader(consignmentRecordSchema, 'consignment record', (r, where) =>
-  ownKey(where, `${CONSIGNMENT}/${r.ucr}`, `UCR ${r.ucr}`) ?? recordInconsistency(r),
-);
-const asShare = documentReader(shareRecordSchema, 'share record', (s, where) =>
-  ownKey(where, `${SHARE}/${s.ucr}/${s.shareId}`, `share ${s.shareId} of ${s.ucr}`),
-);
-const asPurge = documentReader(purgeReceiptSchema, 'purge receipt', (p, where) =>
-  ownKey(where, `${PURGE}/${p.ucr}/${p.shareId ?? OWN_RECORD}`, `the purge of ${p.shareId ?? OWN_RECORD} of ${p.ucr}`),
-);
-const asAccess = documentReader(accessRequestSchema, 'access request', (a, where) =>
-  ownKey(where, `${ACCESS}/${a.ucr}/${a.requestId}`, `access request ${a.requestId} of ${a.ucr}`),
-);
-const asStored = documentReader(storedDeclarationSchema, 'private declaration', (d, where) =>
-  ownKey(where, `${DECLARATION}/${d.ucr}`, `the declaration of ${d.ucr}`),
-);
-const asCopy = documentReader(sharedCopySchema, 'shared copy', (c, where) =>
-  ownKey(where, `${SHARED}/${c.ucr}/${c.shareId}`, `share ${c.shareId} of ${c.ucr}`),
-);
 
 const reasonSchema = z.string().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
 const lodgedPrivateSchema = z.strictObject({ fields: z.unknown(), salts: z.unknown() });
@@ -206,7 +175,7 @@ export class ConsignmentContract extends CodedContract {
     const owner = allOf([caller.msp]);
     await writeState(ctx, recordKey, record);
     await ctx.stub.setStateValidationParameter(recordKey, owner);
-    for (const indexKey of this._indexKeys(ctx, record)) {
+    for (const indexKey of indexKeys(ctx, record)) {
       await ctx.stub.putState(indexKey, INDEX_VALUE);
       await ctx.stub.setStateValidationParameter(indexKey, owner);
     }
@@ -228,11 +197,11 @@ export class ConsignmentContract extends CodedContract {
   @Returns('string')
   public async Get(ctx: Context, ucr: string): Promise<string> {
     const caller = requireRole(ctx, 'officer', 'admin', 'auditor');
-    const record = await this._loadRecord(ctx, ucr);
+    const record = await loadRecord(ctx, ucr);
     const view: RecordView = { record, private: null };
     // Auditors see facts, never data; and a peer only ever holds its own organisation's collection.
     if (caller.role !== 'auditor' && peerMsp(ctx) === caller.msp) {
-      view.private = await this._privateView(ctx, caller, record);
+      view.private = await privateView(ctx, caller, record);
     }
     return canonicalJson(view);
   }
@@ -243,7 +212,7 @@ export class ConsignmentContract extends CodedContract {
     const caller = requireRole(ctx, 'officer');
     const next = parseWith(statusValue, status, 'status');
     const why = parseWith(reasonSchema, reason, 'reason');
-    const record = await this._loadRecord(ctx, ucr);
+    const record = await loadRecord(ctx, ucr);
     requireOriginator(record, caller.msp);
     const now = txTime(ctx);
     const updated = withStatus(record, next, why, caller.msp, now, ctx.stub.getTxID());
@@ -280,17 +249,21 @@ export class ConsignmentContract extends CodedContract {
       categoriesJson === ''
         ? null
         : parseWith(z.array(categorySchema).min(1, 'must name at least one category'), jsonArg(categoriesJson, 'categories'), 'categories');
-    const record = await this._loadRecord(ctx, ucr);
+    const record = await loadRecord(ctx, ucr);
     requireNewRecipient(record, caller.msp, to);
     const now = txTime(ctx);
     const agreement = await loadAgreement(ctx, agreementId, now);
     const categories = shareableCategories(agreement, caller.msp, to, why, requested);
     const onward = caller.msp !== record.originator;
     if (onward) {
-      await this._requireOnwardRight(ctx, record, caller, categories, now);
+      const held = [];
+      for (const share of await heldShares(ctx, record.ucr, caller.msp)) {
+        held.push({ categories: share.categories, onwardSharing: (await loadAgreement(ctx, share.agreementId, now)).onwardSharing });
+      }
+      requireOnwardRight(record, caller.msp, held, categories);
     }
     const fields = fieldsOfCategories(categories);
-    const payload = this._checkSharedPayload(ctx, record, fields);
+    const payload = checkSharedPayload(record, fields, parseWith(sharedPayloadSchema, transientJson(ctx, 'shared'), 'transient.shared'));
     const shareId = ctx.stub.getTxID();
     const share: ShareRecord = {
       docType: 'share',
@@ -334,11 +307,11 @@ export class ConsignmentContract extends CodedContract {
   public async RequestAccess(ctx: Context, ucr: string, purpose: string): Promise<string> {
     const caller = requireRole(ctx, 'officer');
     const why = parseWith(purposeSchema, purpose, 'purpose');
-    const record = await this._loadRecord(ctx, ucr);
+    const record = await loadRecord(ctx, ucr);
     const now = txTime(ctx);
     let grants: { share: ShareRecord; agreement: AgreementView }[] = [];
     if (caller.msp !== record.originator) {
-      const held = await this._heldShares(ctx, record.ucr, caller.msp);
+      const held = await heldShares(ctx, record.ucr, caller.msp);
       if (held.length === 0) {
         throw new LedgerRuleError('NO_SHARED_COPY', `${caller.msp} holds no shared copy of ${record.ucr}`, { ucr: record.ucr });
       }
@@ -450,10 +423,10 @@ export class ConsignmentContract extends CodedContract {
   @Returns('string')
   public async Shares(ctx: Context, ucr: string): Promise<string> {
     requireRole(ctx, 'officer', 'admin', 'auditor');
-    const record = await this._loadRecord(ctx, ucr);
+    const record = await loadRecord(ctx, ucr);
     const skipped = new SkippedDocuments();
     const shares = [];
-    for (const share of await this._allShares(ctx, record.ucr, skipped)) {
+    for (const share of await allShares(ctx, record.ucr, skipped)) {
       const purge = await skipped.take(() => readState(ctx, key(ctx, PURGE, record.ucr, share.shareId), asPurge));
       shares.push({ ...share, purge: purge ?? null });
     }
@@ -518,156 +491,17 @@ export class ConsignmentContract extends CodedContract {
   @Returns('string')
   public async PurgeRecord(ctx: Context, ucr: string): Promise<string> {
     const caller = requireRole(ctx, 'officer');
-    const record = await this._loadRecord(ctx, ucr);
+    const record = await loadRecord(ctx, ucr);
     requireOriginator(record, caller.msp);
     const purged = ownDeclarationPurge(record, txTime(ctx), ctx.stub.getTxID());
     await ctx.stub.purgePrivateData(implicitCollection(caller.msp), key(ctx, DECLARATION, record.ucr));
     await writeState(ctx, key(ctx, CONSIGNMENT, record.ucr), purged.record);
     const receipt = purged.receipt;
-    const purgeKey = key(ctx, PURGE, record.ucr, OWN_RECORD);
+    const purgeKey = key(ctx, PURGE, record.ucr, OWN_RECORD_PURGE);
     await writeState(ctx, purgeKey, receipt);
     await ctx.stub.setStateValidationParameter(purgeKey, allOf([caller.msp]));
     const { docType: _docType, ...facts } = receipt;
     emit(ctx, 'RecordPurged', facts);
     return canonicalJson(receipt);
-  }
-
-  private _indexKeys(ctx: Context, record: ConsignmentRecord): string[] {
-    return [
-      key(ctx, BY_STATUS, record.status, record.ucr),
-      key(ctx, BY_OFFICE, record.office, record.ucr),
-      key(ctx, BY_DAY, record.lodgedAt.slice(0, 10), record.ucr),
-    ];
-  }
-
-  private async _loadRecord(ctx: Context, ucr: string): Promise<ConsignmentRecord> {
-    const id = parseWith(ucrSchema, ucr, 'ucr');
-    const record = await readState(ctx, key(ctx, CONSIGNMENT, id), asRecord);
-    if (!record) {
-      throw new LedgerRuleError('RECORD_NOT_FOUND', `no consignment ${id}`, { ucr: id });
-    }
-    return record;
-  }
-
-  /** Shares of a record, by share id; one that is not a share record is skipped, so nothing relies on it. */
-  private async _allShares(ctx: Context, ucr: string, skipped = new SkippedDocuments()): Promise<ShareRecord[]> {
-    const shares: ShareRecord[] = [];
-    for (const kv of await collect(await ctx.stub.getStateByPartialCompositeKey(SHARE, [ucr]))) {
-      const share = await skipped.take(() => asShare(kv.value, kv.key));
-      if (share) {
-        shares.push(share);
-      }
-    }
-    return shares;
-  }
-
-  /** Shares of a record to `holder` whose copy has not been purged. */
-  private async _heldShares(ctx: Context, ucr: string, holder: string): Promise<ShareRecord[]> {
-    const held: ShareRecord[] = [];
-    for (const share of await this._allShares(ctx, ucr)) {
-      if (share.to === holder && (await ctx.stub.getState(key(ctx, PURGE, ucr, share.shareId))).length === 0) {
-        held.push(share);
-      }
-    }
-    return held;
-  }
-
-  /**
-   * A holder may pass data on only in categories it received under an
-   * agreement that allows onward sharing. Decided from public share records,
-   * so the recipient's peer reaches the same answer without the holder's data.
-   */
-  private async _requireOnwardRight(
-    ctx: Context,
-    record: ConsignmentRecord,
-    caller: Caller,
-    categories: DataCategory[],
-    now: string,
-  ): Promise<void> {
-    const held = await this._heldShares(ctx, record.ucr, caller.msp);
-    if (held.length === 0) {
-      throw new LedgerRuleError('NO_SHARED_COPY', `${caller.msp} neither lodged nor holds ${record.ucr}`, { ucr: record.ucr });
-    }
-    const passable = new Set<DataCategory>();
-    for (const share of held) {
-      const source = await loadAgreement(ctx, share.agreementId, now);
-      if (source.onwardSharing) {
-        share.categories.forEach((c) => passable.add(c));
-      }
-    }
-    const refused = categories.filter((c) => !passable.has(c));
-    if (refused.length > 0) {
-      throw new LedgerRuleError('ONWARD_SHARING_NOT_ALLOWED', `${caller.msp} may not pass on ${refused.join(', ')} of ${record.ucr}`, {
-        ucr: record.ucr,
-        categories: refused,
-      });
-    }
-  }
-
-  /** The transient "shared" payload, refused unless it is exactly `fields`, each matching its lodged hash. */
-  private _checkSharedPayload(
-    ctx: Context,
-    record: ConsignmentRecord,
-    fields: PrivateField[],
-  ): { fields: Partial<PrivateDeclaration>; salts: Partial<Salts> } {
-    const payload = parseWith(sharedPayloadSchema, transientJson(ctx, 'shared'), 'transient.shared');
-    const outside = Object.keys(payload.fields).filter((f) => !(fields as string[]).includes(f)).sort();
-    if (outside.length > 0) {
-      throw new LedgerRuleError('CATEGORY_NOT_COVERED', `fields outside the shared categories: ${outside.join(', ')}`, {
-        field: 'transient.shared.fields',
-        fields: outside,
-      });
-    }
-    const out: { fields: Record<string, unknown>; salts: Record<string, string> } = { fields: {}, salts: {} };
-    for (const field of fields) {
-      const value = payload.fields[field];
-      const salt = payload.salts[field];
-      if (value === undefined || salt === undefined || leafHash(field, salt, value) !== record.fieldHashes[field]) {
-        throw new LedgerRuleError('SHARED_FIELD_MISMATCH', `shared field ${field} does not match the lodged declaration`, {
-          field: `transient.shared.fields.${field}`,
-        });
-      }
-      out.fields[field] = value;
-      out.salts[field] = salt;
-    }
-    return out as { fields: Partial<PrivateDeclaration>; salts: Partial<Salts> };
-  }
-
-  private async _privateView(ctx: Context, caller: Caller, record: ConsignmentRecord): Promise<RecordView['private']> {
-    const collection = implicitCollection(caller.msp);
-    if (record.originator === caller.msp) {
-      const stored = await readPrivate(ctx, collection, key(ctx, DECLARATION, record.ucr), asStored);
-      if (!stored) {
-        return null;
-      }
-      // Every field's salt, public fields' too: the originator can then prove any field, and give a trader back its salts.
-      return { fields: stored.fields, salts: stored.salts, categories: [...new Set(PRIVATE_FIELDS.map(categoryOf))].sort(), sources: ['own'] };
-    }
-    // A copy in the caller's own collection that is not one is left out: nothing could verify its fields.
-    const copies: SharedCopy[] = [];
-    const skipped = new SkippedDocuments();
-    for (const kv of await collect(await ctx.stub.getPrivateDataByPartialCompositeKey(collection, SHARED, [record.ucr]))) {
-      const copy = await skipped.take(() => asCopy(kv.value, kv.key));
-      if (copy) {
-        copies.push(copy);
-      }
-    }
-    if (copies.length === 0) {
-      return null;
-    }
-    const fields: Record<string, unknown> = {};
-    const salts: Record<string, string> = {};
-    const categories = new Set<DataCategory>();
-    for (const copy of copies.sort((a, b) => (a.sharedAt < b.sharedAt ? -1 : 1))) {
-      Object.assign(fields, copy.fields);
-      Object.assign(salts, copy.salts);
-      copy.categories.forEach((c) => categories.add(c));
-    }
-    return {
-      fields: fields as Partial<PrivateDeclaration>,
-      salts: salts as Partial<Salts>,
-      categories: [...categories].sort(),
-      sources: copies.map((c) => c.shareId),
-    };
   }
 }

@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import {
-  LedgerRuleError,
   checkLodgement,
   checkStoredPart,
   isSameLodgement,
@@ -9,17 +8,13 @@ import {
   recordInconsistency,
   requireOriginator,
   withStatus,
-  type ErrorCode,
   type Lodgement,
 } from 'customs-ledger-chaincode/domain';
 import { makeLodgement, newTrader, newUcr, randomSalts, sampleDeclaration } from '../../../support/fixtures';
 import { CHANNEL } from '../../../support/memory-ledger';
 import { BE, NL } from '../../../support/identities';
+import { refusedWith } from '../../../support/decisions';
 
-
-function refusedWith(code: ErrorCode, run: () => unknown): void {
-  assert.throws(run, (err: unknown) => err instanceof LedgerRuleError && err.code === code);
-}
 
 async function lodgement(trader = newTrader()) {
   const declaration = sampleDeclaration({ ucr: newUcr() });

@@ -1,32 +1,18 @@
 import { strict as assert } from 'node:assert';
-import { LedgerRuleError, ownDeclarationPurge, requireNewRecipient, shareableCategories, sharedCopyPurge, type AgreementView, type ConsignmentRecord, type ErrorCode, type ShareRecord } from 'customs-ledger-chaincode/domain';
+import {
+  checkSharedPayload,
+  leafHash,
+  mergedCopies,
+  requireNewRecipient,
+  requireOnwardRight,
+  shareableCategories,
+  type ConsignmentRecord,
+  type SharedCopy,
+} from 'customs-ledger-chaincode/domain';
 import { BE, DE, NL } from '../../../support/identities';
+import { activeAgreement as agreement, refusedWith } from '../../../support/decisions';
 
 const FR = 'FRCustomsMSP';
-
-const agreement: AgreementView = {
-  docType: 'agreement',
-  id: 'agr-1',
-  parties: [BE, DE, NL],
-  categories: ['goods', 'parties', 'transport'],
-  purposes: ['risk-assessment'],
-  legalBasis: 'Mutual assistance',
-  validFrom: '2026-01-01T00:00:00.000Z',
-  validUntil: '2027-01-01T00:00:00.000Z',
-  retentionDays: 30,
-  onwardSharing: false,
-  proposer: NL,
-  proposedAt: '2026-01-01T00:00:00.000Z',
-  proposeTxId: 'tx0',
-  suspension: null,
-  termination: null,
-  acceptedBy: [BE, DE, NL],
-  status: 'active',
-};
-
-function refusedWith(code: ErrorCode, run: () => unknown): void {
-  assert.throws(run, (err: unknown) => err instanceof LedgerRuleError && err.code === code, `expected ${code}`);
-}
 
 describe('sharing decisions', () => {
   it('share the named categories sorted and once each, or all of the agreement\'s', () => {
@@ -48,40 +34,40 @@ describe('sharing decisions', () => {
     refusedWith('INVALID_ARGUMENT', () => requireNewRecipient(record, NL, NL));
     assert.doesNotThrow(() => requireNewRecipient(record, NL, DE));
   });
-});
-
-describe('purging decisions', () => {
-  const share = {
-    docType: 'share',
-    shareId: 'tx-share',
-    ucr: 'NLRTM2026000001',
-    from: NL,
-    to: BE,
-    agreementId: agreement.id,
-    purpose: 'risk-assessment',
-    categories: ['goods'],
-    fields: ['goodsItems'],
-    payloadHash: '0'.repeat(64),
-    sharedAt: '2026-03-01T00:00:00.000Z',
-    retainUntil: '2026-03-31T00:00:00.000Z',
-    onward: false,
-  } satisfies ShareRecord;
-
-  it('let the holder purge its copy once its retention elapsed or its agreement ended, and no one else or earlier', () => {
-    assert.equal(sharedCopyPurge(share, agreement, BE, false, '2026-04-01T00:00:00.000Z', 'tx-p').reason, 'retention-elapsed');
-    assert.equal(sharedCopyPurge(share, { ...agreement, status: 'terminated' }, BE, false, '2026-03-02T00:00:00.000Z', 'tx-p').reason, 'agreement-terminated');
-    refusedWith('RETENTION_NOT_REACHED', () => sharedCopyPurge(share, agreement, BE, false, '2026-03-30T00:00:00.000Z', 'tx-p'));
-    refusedWith('WRONG_ORGANIZATION', () => sharedCopyPurge(share, agreement, DE, false, '2026-04-01T00:00:00.000Z', 'tx-p'));
-    refusedWith('ALREADY_PURGED', () => sharedCopyPurge(share, agreement, BE, true, '2026-04-01T00:00:00.000Z', 'tx-p'));
+  it('let a holder pass on only what it received under an agreement that allows onward sharing', () => {
+    const record = { ucr: '6NL123456789-C001', originator: NL } as ConsignmentRecord;
+    const held = [
+      { categories: ['goods', 'transport'] as const, onwardSharing: true },
+      { categories: ['parties'] as const, onwardSharing: false },
+    ];
+    assert.doesNotThrow(() => requireOnwardRight(record, BE, held, ['goods', 'transport']));
+    refusedWith('ONWARD_SHARING_NOT_ALLOWED', () => requireOnwardRight(record, BE, held, ['goods', 'parties']));
+    refusedWith('ONWARD_SHARING_NOT_ALLOWED', () => requireOnwardRight(record, BE, [{ categories: ['goods'], onwardSharing: false }], ['goods']));
+    refusedWith('NO_SHARED_COPY', () => requireOnwardRight(record, DE, [], ['goods']));
   });
 
-  it('let an originator purge its own declaration only after the customs retention minimum, once', () => {
-    const record = { ucr: 'NLRTM2026000001', originator: NL, lodgedAt: '2026-03-01T00:00:00.000Z', privatePurgedAt: null } as ConsignmentRecord;
-    refusedWith('RETENTION_NOT_REACHED', () => ownDeclarationPurge(record, '2029-02-28T00:00:00.000Z', 'tx-p'));
-    const purged = ownDeclarationPurge(record, '2029-03-01T00:00:00.000Z', 'tx-p');
-    assert.equal(purged.receipt.reason, 'customs-retention-elapsed');
-    assert.equal(purged.receipt.holder, NL);
-    assert.equal(purged.record.privatePurgedAt, '2029-03-01T00:00:00.000Z');
-    refusedWith('ALREADY_PURGED', () => ownDeclarationPurge(purged.record, '2029-03-02T00:00:00.000Z', 'tx-q'));
+  it('take a shared payload only when it is exactly the shared fields, each matching the hash the record committed to', () => {
+    const salts = { consignor: 'aa'.repeat(32), consignee: 'bb'.repeat(32) };
+    const fields = { consignor: { name: 'Acme BV' }, consignee: { name: 'Beta NV' } };
+    const record = {
+      ucr: '6NL123456789-C001',
+      fieldHashes: { consignor: leafHash('consignor', salts.consignor, fields.consignor), consignee: leafHash('consignee', salts.consignee, fields.consignee) },
+    } as unknown as ConsignmentRecord;
+    const taken = checkSharedPayload(record, ['consignee', 'consignor'], { fields, salts });
+    assert.deepEqual(taken, { fields, salts });
+    refusedWith('CATEGORY_NOT_COVERED', () => checkSharedPayload(record, ['consignor'], { fields, salts }));
+    refusedWith('SHARED_FIELD_MISMATCH', () => checkSharedPayload(record, ['consignee', 'consignor'], { fields: { ...fields, consignee: { name: 'Other' } }, salts }));
+    refusedWith('SHARED_FIELD_MISMATCH', () => checkSharedPayload(record, ['consignee', 'consignor'], { fields: { consignor: fields.consignor }, salts }));
+  });
+
+  it('merge a recipient\'s copies in the order they were shared, later values over earlier ones, or show none', () => {
+    const copy = (shareId: string, sharedAt: string, consignor: string, categories: SharedCopy['categories']): SharedCopy =>
+      ({ ucr: '6NL123456789-C001', shareId, from: NL, agreementId: 'agr-1', purpose: 'risk-assessment', categories, fields: { consignor: { name: consignor } }, salts: { consignor: shareId }, sharedAt }) as SharedCopy;
+    assert.equal(mergedCopies([]), null);
+    const merged = mergedCopies([copy('tx-b', '2026-02-02T00:00:00.000Z', 'Later', ['parties']), copy('tx-a', '2026-02-01T00:00:00.000Z', 'Earlier', ['goods', 'parties'])]);
+    assert.deepEqual(merged?.sources, ['tx-a', 'tx-b']);
+    assert.deepEqual(merged?.fields, { consignor: { name: 'Later' } });
+    assert.deepEqual(merged?.salts, { consignor: 'tx-b' });
+    assert.deepEqual(merged?.categories, ['goods', 'parties']);
   });
 });
